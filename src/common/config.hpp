@@ -1,0 +1,67 @@
+#pragma once
+// The daemon's configuration: TOML file (etc/hotline.toml) plus command-line overrides.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace hotline {
+
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "HOST:PORT", "[v6]:PORT"; the error names `key` so that messages point at the setting.
+Result<Endpoint> parse_endpoint(std::string_view text, std::string_view key);
+
+struct HttpConfig {
+  Endpoint listen{"0.0.0.0", 8080};
+  std::size_t body_limit_bytes = 1024 * 1024;
+  int threads = 4;
+  int request_timeout_seconds = 30;
+  std::string web_root = "web/dist";
+  bool metrics_public = true;  // /metrics carries no personal data; scrapers have no session
+};
+
+struct DatabaseConfig {
+  std::string url;  // empty: SQLite file hotline.db in the data dir
+  int pool_size = 4;
+};
+
+struct AuthConfig {
+  int session_idle_minutes = 30;
+  int session_max_hours = 12;
+  int password_min_length = 8;
+  int account_max_failures = 5;
+  int account_lock_minutes = 15;
+  int address_max_failures = 20;
+  int address_window_minutes = 15;
+  int address_block_minutes = 15;
+  bool cookie_secure = false;  // set when served behind HTTPS
+};
+
+struct LogConfig {
+  std::string level = "info";
+  std::string file;  // empty: standard error only
+};
+
+struct Config {
+  std::string data_dir = "./var";
+  bool demo = false;
+  HttpConfig http;
+  DatabaseConfig database;
+  AuthConfig auth;
+  LogConfig log;
+
+  // The database URL in force: the configured one or the SQLite file in the data dir.
+  std::string effective_database_url() const;
+};
+
+// Parses TOML text; unknown keys and wrong types are errors naming the key.
+Result<Config> parse_config(std::string_view toml_text, std::string_view source_name);
+Result<Config> load_config_file(const std::string& path);
+
+}  // namespace hotline
