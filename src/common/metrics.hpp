@@ -22,6 +22,25 @@ class Metrics {
                          const std::vector<double>& bounds);
   // Prometheus text exposition format 0.0.4.
   std::string render() const;
+
+ private:
+  struct Histogram {
+    std::vector<std::uint64_t> bucket_counts;  // per bound, not cumulative
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  struct Family {
+    std::string type;  // counter, gauge or histogram
+    std::string help;
+    std::map<Labels, double> values;          // counters and gauges
+    std::vector<double> bounds;               // histograms: sorted, fixed on first use
+    std::map<Labels, Histogram> histograms;
+  };
+
+  Family& family(const std::string& name, const char* type_if_new);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Family> families_;  // ordered so the output is stable
 };
 
 }  // namespace hotline

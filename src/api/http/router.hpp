@@ -2,6 +2,7 @@
 // Route table: matches method + path (with {param} segments) to a handler.
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "api/http/http_types.hpp"
@@ -32,6 +33,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // routes_[i].spec.path split at '/'
 };
 
 }  // namespace hotline::api

@@ -1,0 +1,39 @@
+#pragma once
+// What route handlers share: the database, services and the running configuration.
+#include "api/audit_logger.hpp"
+#include "api/auth_service.hpp"
+#include "common/config.hpp"
+#include "common/event_bus.hpp"
+#include "common/metrics.hpp"
+#include "store/database.hpp"
+#include "store/org_unit_repository.hpp"
+#include "store/role_repository.hpp"
+#include "store/user_repository.hpp"
+
+namespace hotline::api {
+
+class Router;
+
+struct ApiContext {
+  const Config& config;
+  store::Database& db;
+  AuthService& auth;
+  AuditLogger& audit;
+  Metrics& metrics;
+  EventBus& events;
+  store::UserRepository users{db};
+  store::RoleRepository roles{db};
+  store::OrgUnitRepository org_units{db};
+};
+
+// Adds every REST route of the foundation; later modules add theirs beside these.
+void register_routes(Router& router, ApiContext& context);
+
+void register_system_routes(Router& router, ApiContext& context);
+void register_auth_routes(Router& router, ApiContext& context);
+void register_user_routes(Router& router, ApiContext& context);
+void register_role_routes(Router& router, ApiContext& context);
+void register_org_routes(Router& router, ApiContext& context);
+void register_audit_routes(Router& router, ApiContext& context);
+
+}  // namespace hotline::api

@@ -1,0 +1,21 @@
+#pragma once
+// JSON forms of the records the API returns (field names as in the glossary).
+#include <nlohmann/json.hpp>
+
+#include "store/models.hpp"
+
+namespace hotline::api {
+
+nlohmann::json to_json_view(const store::User& user);
+nlohmann::json to_json_view(const store::Role& role);
+nlohmann::json to_json_view(const store::OrgUnit& unit);
+nlohmann::json to_json_view(const store::AuditEntry& entry);
+
+// OpenAPI schemas of the same forms.
+nlohmann::json user_schema();
+nlohmann::json role_schema();
+nlohmann::json org_unit_schema();
+nlohmann::json audit_entry_schema();
+nlohmann::json list_schema(const nlohmann::json& item, bool with_total);
+
+}  // namespace hotline::api

@@ -1,0 +1,176 @@
+#include "app/daemon.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "api/api_context.hpp"
+#include "api/http/http_server.hpp"
+#include "api/http/router.hpp"
+#include "api/request_auth.hpp"
+#include "app/demo_data.hpp"
+#include "common/logging.hpp"
+#include "common/random.hpp"
+#include "common/version.hpp"
+#include "store/migrations.hpp"
+#include "store/role_repository.hpp"
+#include "store/session_repository.hpp"
+#include "store/user_repository.hpp"
+
+namespace hotline::app {
+
+namespace {
+
+// Common start-up: logging, crypto, data dir, database at the current schema.
+Result<std::unique_ptr<store::Database>> open_storage(const Config& config) {
+  if (auto logging = init_logging(config.log.level, config.log.file); !logging) return logging.error();
+  if (!init_crypto()) return Error{"crypto", "libsodium failed to initialise"};
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Error{"data_dir", "server.data_dir: cannot create '" + config.data_dir + "': " + ec.message()};
+  const auto url = config.effective_database_url();
+  auto db = store::Database::open(url, config.database.pool_size);
+  if (!db) return db.error();
+  spdlog::info("database: {} ({})", store::redact_database_url(url), (*db)->dialect_name());
+  if (auto migrated = store::migrate(**db); !migrated) return migrated.error();
+  if (auto synced = store::RoleRepository(**db).sync_builtin_roles(); !synced) return synced.error();
+  return std::move(*db);
+}
+
+int fail(const Error& error) {
+  spdlog::critical("{}", error.message);
+  std::cerr << "hotlined: " << error.message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int run_migrate(const Config& config) {
+  auto db = open_storage(config);
+  if (!db) return fail(db.error());
+  auto version = store::schema_version(**db);
+  std::cout << "schema version " << (version ? *version : -1) << "\n";
+  return 0;
+}
+
+int run_init_admin(const Config& config, const InitAdminOptions& options) {
+  auto db = open_storage(config);
+  if (!db) return fail(db.error());
+  std::string password;
+  if (!options.password_env.empty()) {
+    const char* value = std::getenv(options.password_env.c_str());
+    if (!value) return fail({"init_admin", "environment variable " + options.password_env + " is not set"});
+    password = value;
+  } else {
+    std::cerr << "password for " << options.username << ": ";
+    std::getline(std::cin, password);
+  }
+  AuthConfig auth = config.auth;
+  api::AuthService service(**db, auth);
+  auto hash = service.hash_checked(password, options.username);
+  if (!hash) return fail(hash.error());
+  store::UserRepository users(**db);
+  auto existing = users.find_credentials(options.username);
+  if (!existing) return fail(existing.error());
+  if (*existing) {
+    const auto id = (*existing)->user.id;
+    store::UserChanges changes;
+    changes.status = "active";
+    changes.roles = std::vector<std::string>{"admin"};
+    if (auto updated = users.update(id, changes); !updated) return fail(updated.error());
+    if (auto set = users.set_password(id, *hash); !set) return fail(set.error());
+    if (auto unlocked = users.unlock(id); !unlocked) return fail(unlocked.error());
+    std::cout << "administrator '" << options.username << "' reset\n";
+  } else {
+    store::NewUser user;
+    user.username = options.username;
+    user.display_name = options.display_name;
+    user.password_hash = *hash;
+    user.roles = {"admin"};
+    if (auto created = users.create(user); !created) return fail(created.error());
+    std::cout << "administrator '" << options.username << "' created\n";
+  }
+  store::AuditRepository audit(**db);
+  store::AuditEntry entry;
+  entry.at = now_ms();
+  entry.source_ip = "local";
+  entry.action = "user.init_admin";
+  entry.target_type = "user";
+  entry.target_id = options.username;
+  (void)audit.append(entry);
+  return 0;
+}
+
+int run_daemon(const Config& config) {
+  // Signals are taken synchronously by the main thread; every other thread blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto opened = open_storage(config);
+  if (!opened) return fail(opened.error());
+  auto& db = **opened;
+  spdlog::info("hotlined {} starting", kVersion);
+
+  store::UserRepository users(db);
+  if (config.demo) {
+    auto loaded = load_demo_data(db);
+    if (!loaded) return fail(loaded.error());
+    if (*loaded) spdlog::info("demo data loaded");
+  }
+  if (auto demo_users = users.count_demo_users(); demo_users && *demo_users > 0)
+    spdlog::warn("DEMO ACCOUNTS ARE ACTIVE ({} users with the published demo password): "
+                 "do not expose this instance; disable them before real use",
+                 *demo_users);
+  if (auto count = users.count(); count && *count == 0)
+    spdlog::warn("no user accounts yet: create the first administrator with "
+                 "'hotlined init-admin --username admin'");
+
+  Metrics metrics;
+  metrics.describe("hotline_build_info", "gauge", "Build information");
+  metrics.gauge_set("hotline_build_info", {{"version", kVersion}, {"database", db.dialect_name()}}, 1);
+  metrics.describe("process_start_time_seconds", "gauge", "Start time of the process (Unix seconds)");
+  metrics.gauge_set("process_start_time_seconds", {}, static_cast<double>(now_ms()) / 1000.0);
+  EventBus events;
+  api::AuthService auth(db, config.auth);
+  api::AuditLogger audit(db);
+  api::ApiContext context{config, db, auth, audit, metrics, events};
+  api::Router router;
+  api::register_routes(router, context);
+
+  api::ServerOptions options;
+  options.listen = config.http.listen;
+  options.body_limit_bytes = config.http.body_limit_bytes;
+  options.request_timeout_seconds = config.http.request_timeout_seconds;
+  options.web_root = config.http.web_root;
+  options.threads = config.http.threads;
+  options.version = kVersion;
+  api::HttpServer server(options, router,
+                         [&auth](const api::Request& r) { return api::authenticate_request(auth, r); },
+                         metrics, events);
+  if (auto started = server.start(); !started) return fail(started.error());
+  spdlog::info("serving http://{}:{}/ (web UI from {})", config.http.listen.host, server.port(),
+               config.http.web_root);
+
+  store::SessionRepository sessions(db);
+  for (;;) {
+    timespec timeout{60, 0};
+    const int signal = sigtimedwait(&signals, nullptr, &timeout);
+    if (signal == SIGINT || signal == SIGTERM) {
+      spdlog::info("signal {} received: stopping", signal);
+      break;
+    }
+    if (auto purged = sessions.purge_expired(now_ms()); purged && *purged > 0)
+      spdlog::debug("purged {} expired sessions", *purged);
+  }
+  server.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace hotline::app

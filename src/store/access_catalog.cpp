@@ -1,0 +1,45 @@
+#include "store/access_catalog.hpp"
+
+#include <algorithm>
+
+namespace hotline::store {
+
+const std::vector<PermissionInfo>& permission_catalog() {
+  static const std::vector<PermissionInfo> catalog = {
+      {"users.read", "system", "查看用户", "View users"},
+      {"users.manage", "system", "管理用户", "Manage users"},
+      {"roles.read", "system", "查看角色权限", "View roles"},
+      {"roles.manage", "system", "管理角色权限", "Manage roles"},
+      {"org.read", "system", "查看组织机构", "View organisation"},
+      {"org.manage", "system", "管理组织机构", "Manage organisation"},
+      {"audit.read", "system", "查看审计日志", "View audit log"},
+      {"system.metrics", "system", "查看运行指标", "View service metrics"},
+  };
+  return catalog;
+}
+
+const std::vector<BuiltinRole>& builtin_roles() {
+  static const std::vector<BuiltinRole> roles = [] {
+    std::vector<std::string> all;
+    for (const auto& permission : permission_catalog()) all.push_back(permission.code);
+    return std::vector<BuiltinRole>{
+        {"admin", "管理员", "系统管理：用户、角色、组织机构、平台配置", all},
+        {"supervisor", "现场主管", "现场管理：监控坐席与队列、监听、报表",
+         {"users.read", "org.read", "roles.read"}},
+        {"team_leader", "班组长", "班组管理、知识审核、质检", {"users.read", "org.read"}},
+        {"agent", "坐席", "一线坐席：接听来电、工单、知识库", {}},
+        {"department", "业务科室", "业务科室人员：办理并回复派发的工单", {}},
+        {"auditor", "审计员", "查阅审计日志与访问记录",
+         {"audit.read", "users.read", "org.read", "roles.read"}},
+    };
+  }();
+  return roles;
+}
+
+bool is_known_permission(const std::string& code) {
+  const auto& catalog = permission_catalog();
+  return std::any_of(catalog.begin(), catalog.end(),
+                     [&](const PermissionInfo& p) { return p.code == code; });
+}
+
+}  // namespace hotline::store

@@ -1,0 +1,96 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+import { i18n } from '@/i18n'
+import MainLayout from '@/layouts/MainLayout.vue'
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/LoginView.vue'),
+    meta: { public: true, title: 'login.title' },
+  },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'menu.home' } },
+      {
+        path: 'profile',
+        name: 'profile',
+        component: () => import('@/views/ProfileView.vue'),
+        meta: { title: 'menu.profile' },
+      },
+      {
+        path: 'system/users',
+        name: 'users',
+        component: () => import('@/views/system/UsersView.vue'),
+        meta: { title: 'menu.users', perm: 'users.read' },
+      },
+      {
+        path: 'system/roles',
+        name: 'roles',
+        component: () => import('@/views/system/RolesView.vue'),
+        meta: { title: 'menu.roles', perm: 'roles.read' },
+      },
+      {
+        path: 'system/org',
+        name: 'org',
+        component: () => import('@/views/system/OrgView.vue'),
+        meta: { title: 'menu.org', perm: 'org.read' },
+      },
+      {
+        path: 'system/audit',
+        name: 'audit',
+        component: () => import('@/views/system/AuditView.vue'),
+        meta: { title: 'menu.audit', perm: 'audit.read' },
+      },
+      {
+        path: '403',
+        name: 'forbidden',
+        component: () => import('@/views/ForbiddenView.vue'),
+        meta: { title: 'forbidden.title' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/views/NotFoundView.vue'),
+        meta: { title: 'notFound.title' },
+      },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+})
+
+/** Only same-app absolute paths are accepted as post-login targets. */
+export function safeRedirect(r: unknown): string {
+  if (typeof r === 'string' && r.startsWith('/') && !r.startsWith('//') && !r.startsWith('/login')) return r
+  return '/'
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  await auth.ensureChecked()
+  if (to.meta.public) {
+    if (to.name === 'login' && auth.loggedIn) return safeRedirect(to.query.redirect)
+    return true
+  }
+  if (!auth.loggedIn) {
+    return to.fullPath === '/' ? { name: 'login' } : { name: 'login', query: { redirect: to.fullPath } }
+  }
+  // Missing permission: MainLayout renders the 403 page in place (URL kept).
+  return true
+})
+
+export function updateTitle() {
+  const route = router.currentRoute.value
+  const { t } = i18n.global
+  const app = t('app.name')
+  document.title = route.meta.title ? `${t(route.meta.title)} - ${app}` : app
+}
+
+router.afterEach(() => updateTitle())
