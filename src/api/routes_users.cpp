@@ -1,6 +1,4 @@
 // User administration: list, view, create, edit, reset password, unlock.
-#include <regex>
-
 #include "api/api_context.hpp"
 #include "api/http/router.hpp"
 #include "api/json_views.hpp"
@@ -21,8 +19,7 @@ void check_status_value(const std::optional<std::string>& status) {
 }
 
 void check_extension(const std::optional<std::optional<std::string>>& extension) {
-  static const std::regex digits("[0-9]{2,8}");
-  if (extension && *extension && !std::regex_match(**extension, digits))
+  if (extension && *extension && !matches_charset(**extension, "0123456789", 2, 8))
     fail_validation("extension must be 2 to 8 digits");
 }
 
@@ -83,13 +80,13 @@ Response get_user(ApiContext& ctx, Request& request) {
 }
 
 Response create_user(ApiContext& ctx, Request& request) {
-  static const std::regex username_pattern("[a-z0-9][a-z0-9._-]{1,31}");
   const auto body = request.json_body();
   reject_unknown_fields(body, {"username", "display_name", "password", "org_unit_id", "roles",
                                "extension", "status"});
   store::NewUser user;
   user.username = lower(required_string(body, "username", 2, 32));
-  if (!std::regex_match(user.username, username_pattern))
+  if (!matches_charset(user.username, "abcdefghijklmnopqrstuvwxyz0123456789._-", 2, 32) ||
+      !std::isalnum(static_cast<unsigned char>(user.username.front())))
     fail_validation("username must be 2-32 letters, digits, '.', '_' or '-', starting with a letter or digit");
   user.display_name = required_string(body, "display_name", 1, 64);
   const auto password = required_string(body, "password", 1, 256);

@@ -100,6 +100,12 @@ std::optional<std::vector<std::string>> optional_string_list(const nlohmann::jso
   return items;
 }
 
+bool matches_charset(const std::string& text, std::string_view allowed, std::size_t min_length,
+                     std::size_t max_length) {
+  return text.size() >= min_length && text.size() <= max_length &&
+         text.find_first_not_of(allowed) == std::string::npos;
+}
+
 void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<const char*> known) {
   const std::set<std::string> allowed(known.begin(), known.end());
   for (const auto& [key, value] : body.items())

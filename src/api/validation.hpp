@@ -29,6 +29,10 @@ std::optional<std::int64_t> optional_int(const nlohmann::json& body, const char*
 std::optional<std::vector<std::string>> optional_string_list(const nlohmann::json& body,
                                                              const char* field,
                                                              std::size_t max_items);
+// True when every character of `text` is in `allowed` and its length is within bounds.
+bool matches_charset(const std::string& text, std::string_view allowed, std::size_t min_length,
+                     std::size_t max_length);
+
 // Rejects fields the route does not know, so typos are not silently ignored.
 void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<const char*> known);
 

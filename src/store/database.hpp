@@ -44,6 +44,9 @@ class Database {
 // The URL with any password replaced by "***", for logs and /healthz.
 std::string redact_database_url(const std::string& url);
 
+// postgresql://user:pass@host:port/db?key=value → libpq "key=value" form (SOCI 4.0 mangles URIs).
+Result<std::string> postgres_conninfo(const std::string& url);
+
 // Turns a database exception into an error value: "conflict" for unique violations,
 // "constraint" for other integrity violations, otherwise "database".
 Error database_error(const std::exception& e);

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -41,8 +42,9 @@ void describe_metrics(Metrics& metrics) {
                    "Time from request headers to response written");
   metrics.describe("hotline_http_requests_in_flight", "gauge", "HTTP requests being served");
   metrics.describe("hotline_websocket_connections", "gauge", "Open WebSocket connections");
-  metrics.gauge_set("hotline_http_requests_in_flight", {}, 0);
-  metrics.gauge_set("hotline_websocket_connections", {}, 0);
+  // Adding zero makes the series visible from the start without resetting a shared gauge.
+  metrics.gauge_add("hotline_http_requests_in_flight", {}, 0);
+  metrics.gauge_add("hotline_websocket_connections", {}, 0);
 }
 
 }  // namespace
@@ -179,11 +181,15 @@ void HttpServer::stop() {
   }
   impl.subscription.reset();
   context.stopping = true;
-  net::post(impl.acceptor.get_executor(), [&impl] {
+  // Closed on its strand, and waited for, so no connection is accepted after this point.
+  std::promise<void> acceptor_closed;
+  net::post(impl.acceptor.get_executor(), [&impl, &acceptor_closed] {
     beast::error_code ignored;
     impl.acceptor.close(ignored);
     impl.accept_retry.cancel();
+    acceptor_closed.set_value();
   });
+  acceptor_closed.get_future().wait();
   for (const auto& connection : context.connections.snapshot()) connection->shutdown();
   if (!context.connections.wait_until_empty(kStopGrace))
     spdlog::warn("http stop: connections still open after {} s, cutting them",

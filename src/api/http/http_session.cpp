@@ -143,18 +143,14 @@ void HttpSession::begin_exchange() {
   exchange_.emplace();
   exchange_->started = std::chrono::steady_clock::now();
   exchange_->request_id = make_request_id();
-  if (parser_ && parser_->is_header_done()) {
-    const auto& request = parser_->get();
-    exchange_->method = method_label(request.method());
-    exchange_->verb = request.method();
-    exchange_->version = request.version();
-    const auto path = split_target(request.target()).path;
-    exchange_->path = std::string(path);
-    exchange_->api = is_api_path(path);
-  } else {
-    exchange_->method = "OTHER";
-    exchange_->path = "-";
-  }
+  // Whatever the parser got before an error (the method and target come first).
+  const auto& request = parser_->get();
+  exchange_->verb = request.method();
+  exchange_->method = method_label(request.method());
+  exchange_->version = request.version() == 10 ? 10 : 11;
+  const auto path = split_target(request.target()).path;
+  exchange_->path = path.empty() ? "-" : std::string(path);
+  exchange_->api = is_api_path(path);
   context_.metrics.gauge_add("hotline_http_requests_in_flight", {}, 1);
 }
 
@@ -163,7 +159,6 @@ void HttpSession::finish_exchange(unsigned status) {
   const auto seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - exchange_->started).count();
   auto& metrics = context_.metrics;
-  metrics.gauge_add("hotline_http_requests_in_flight", {}, -1);
   if (status != 0) {
     metrics.counter_add("hotline_http_requests_total", {{"method", exchange_->method},
                                                         {"route", exchange_->route},
@@ -177,6 +172,8 @@ void HttpSession::finish_exchange(unsigned status) {
                  exchange_->user_id ? std::to_string(*exchange_->user_id) : "-",
                  exchange_->request_id);
   }
+  // Last, so that a zero gauge implies the counters above are complete.
+  metrics.gauge_add("hotline_http_requests_in_flight", {}, -1);
   exchange_.reset();
 }
 

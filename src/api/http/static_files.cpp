@@ -39,7 +39,7 @@ bool inside(const fs::path& root, const fs::path& file) {
   return root_end == real_root.end();
 }
 
-bool is_regular_file(const fs::path& file) {
+bool regular_file_exists(const fs::path& file) {
   std::error_code ec;
   return fs::is_regular_file(file, ec);
 }
@@ -78,7 +78,7 @@ std::string content_type_for(const fs::path& file) {
 
 StaticLookup StaticFiles::index() const {
   const auto file = web_root_ / "index.html";
-  if (!is_regular_file(file)) return {StaticLookup::Kind::NotBuilt, {}, {}, {}};
+  if (!regular_file_exists(file)) return {StaticLookup::Kind::NotBuilt, {}, {}, {}};
   return {StaticLookup::Kind::File, file, content_type_for(file), kRevalidate};
 }
 
@@ -98,7 +98,7 @@ StaticLookup StaticFiles::lookup(std::string_view path) const {
   if (relative.empty()) return index();
 
   const auto file = web_root_ / relative;
-  if (is_regular_file(file) && inside(web_root_, file)) {
+  if (regular_file_exists(file) && inside(web_root_, file)) {
     const bool immutable = path.substr(0, kImmutablePrefix.size()) == kImmutablePrefix;
     return {StaticLookup::Kind::File, file, content_type_for(file),
             immutable ? kImmutable : kRevalidate};

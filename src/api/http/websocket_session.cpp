@@ -158,7 +158,8 @@ void WebSocketSession::reauthenticate() {
     auto principal = context_.authenticator ? context_.authenticator(upgrade_) : std::nullopt;
     if (!principal) {
       spdlog::info("websocket user={}: session ended, closing", principal_.user_id);
-      return close_with({kCloseSessionEnded, "session ended"});
+      // 4401: application-defined code the web UI maps to "log in again".
+      return close_with({static_cast<websocket::close_code>(kCloseSessionEnded), "session ended"});
     }
     principal_ = std::move(*principal);
   } catch (const std::exception& error) {
