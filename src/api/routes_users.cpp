@@ -26,7 +26,9 @@ void check_extension(const std::optional<std::optional<std::string>>& extension)
 // Unique-constraint errors name the column; say it in words.
 [[noreturn]] void throw_user_store_error(const Error& error) {
   if (error.code == "conflict") {
-    if (error.message.find("extension") != std::string::npos)
+    // SQLite names the column ("users.extension"), PostgreSQL the index ("users_extension_key").
+    if (error.message.find("users.extension") != std::string::npos ||
+        error.message.find("users_extension_key") != std::string::npos)
       throw ApiError{409, "conflict", "the extension is already assigned to another user"};
     throw ApiError{409, "conflict", "the username is already taken"};
   }
