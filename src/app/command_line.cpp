@@ -66,6 +66,8 @@ Result<Config> build_config(const Overrides& o) {
 ParseOutcome parse_command_line(int argc, char** argv) {
   CLI::App app{"hotlined: the Hotline call-centre daemon"};
   app.set_version_flag("--version", kVersion);
+  // A later option wins, so wrappers can append overrides to a command line.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   Overrides overrides;
   add_common_options(app, overrides);
   app.add_flag("--demo", overrides.demo, "Load demo users and data into an empty database");
@@ -78,6 +80,8 @@ ParseOutcome parse_command_line(int argc, char** argv) {
                          "Read the password from this environment variable (default: standard input)");
   auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
   auto* check_config = app.add_subcommand("check-config", "Validate the configuration and exit");
+  // Daemon options may also follow the subcommand: `hotlined init-admin --data-dir D`.
+  for (auto* sub : {init_admin, migrate, check_config}) sub->fallthrough();
   app.require_subcommand(0, 1);
 
   try {
