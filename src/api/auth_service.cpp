@@ -61,9 +61,10 @@ std::variant<LoginSuccess, LoginFailure> AuthService::login(const LoginAttempt& 
     const EpochMs lock_until = now + EpochMs{config_.account_lock_minutes} * 60'000;
     auto failures = users_.record_failure(user.id, config_.account_max_failures, lock_until);
     if (failures && *failures >= config_.account_max_failures)
-      return LoginFailure{{"account_locked", "the account is now locked after repeated failed logins"},
-                          user.id,
-                          seconds_until(lock_until, now)};
+      return LoginFailure{
+          {"account_locked", "the account is now locked after repeated failed logins"},
+          user.id,
+          seconds_until(lock_until, now)};
     return LoginFailure{bad_credentials, user.id, 0};
   }
   if (user.status != "active")
@@ -75,9 +76,8 @@ std::variant<LoginSuccess, LoginFailure> AuthService::login(const LoginAttempt& 
   success.session.user_id = user.id;
   success.session.created_at = now;
   success.session.last_seen_at = now;
-  success.session.expires_at =
-      std::min(now + EpochMs{config_.session_idle_minutes} * 60'000,
-               now + EpochMs{config_.session_max_hours} * 3'600'000);
+  success.session.expires_at = std::min(now + EpochMs{config_.session_idle_minutes} * 60'000,
+                                        now + EpochMs{config_.session_max_hours} * 3'600'000);
   success.session.source_ip = attempt.source_ip;
   success.session.user_agent = attempt.user_agent.substr(0, 256);
   if (auto created = sessions_.create(success.session); !created)
@@ -117,7 +117,9 @@ std::optional<Principal> AuthService::authenticate(const std::string& token) {
   return principal;
 }
 
-Status AuthService::logout(const std::string& session_id) { return sessions_.remove(session_id); }
+Status AuthService::logout(const std::string& session_id) {
+  return sessions_.remove(session_id);
+}
 
 Result<std::string> AuthService::hash_checked(const std::string& password,
                                               const std::string& username) const {
@@ -154,6 +156,8 @@ Status AuthService::reset_password(store::Id user_id, const std::string& new_pas
   return end_sessions(user_id);
 }
 
-Status AuthService::end_sessions(store::Id user_id) { return sessions_.remove_for_user(user_id); }
+Status AuthService::end_sessions(store::Id user_id) {
+  return sessions_.remove_for_user(user_id);
+}
 
 }  // namespace hotline::api

@@ -13,9 +13,15 @@ nlohmann::json time_or_null(const std::optional<EpochMs>& value) {
   return value ? nlohmann::json(format_iso8601(*value)) : nlohmann::json(nullptr);
 }
 
-nlohmann::json type(const char* name) { return {{"type", name}}; }
-nlohmann::json nullable(const char* name) { return {{"type", name}, {"nullable", true}}; }
-nlohmann::json string_list() { return {{"type", "array"}, {"items", type("string")}}; }
+nlohmann::json type(const char* name) {
+  return {{"type", name}};
+}
+nlohmann::json nullable(const char* name) {
+  return {{"type", name}, {"nullable", true}};
+}
+nlohmann::json string_list() {
+  return {{"type", "array"}, {"items", type("string")}};
+}
 
 }  // namespace
 
@@ -44,12 +50,9 @@ nlohmann::json to_json_view(const store::Role& role) {
 }
 
 nlohmann::json to_json_view(const store::OrgUnit& unit) {
-  return {{"id", unit.id},
-          {"parent_id", or_null(unit.parent_id)},
-          {"name", unit.name},
-          {"kind", unit.kind},
-          {"sort_order", unit.sort_order},
-          {"user_count", unit.user_count}};
+  return {
+      {"id", unit.id},     {"parent_id", or_null(unit.parent_id)}, {"name", unit.name},
+      {"kind", unit.kind}, {"sort_order", unit.sort_order},        {"user_count", unit.user_count}};
 }
 
 nlohmann::json to_json_view(const store::AuditEntry& entry) {

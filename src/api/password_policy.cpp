@@ -23,10 +23,14 @@ std::optional<std::string> check_password_policy(const std::string& password,
   bool upper = false, lowercase = false, digit = false, symbol = false;
   for (unsigned char c : password) {
     if (c < 0x20 || c == 0x7f) return "password must not contain control characters";
-    if (std::isupper(c)) upper = true;
-    else if (std::islower(c)) lowercase = true;
-    else if (std::isdigit(c)) digit = true;
-    else symbol = true;  // punctuation, spaces and non-ASCII letters
+    if (std::isupper(c))
+      upper = true;
+    else if (std::islower(c))
+      lowercase = true;
+    else if (std::isdigit(c))
+      digit = true;
+    else
+      symbol = true;  // punctuation, spaces and non-ASCII letters
   }
   if (int(upper) + int(lowercase) + int(digit) + int(symbol) < 3)
     return "password must mix at least three of: upper case, lower case, digits, symbols";

@@ -44,9 +44,14 @@ Response query_audit(ApiContext& ctx, Request& request) {
 }  // namespace
 
 void register_audit_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/api/v1/audit", Access::permission_required("audit.read"), "audit",
-              "Search the audit log, newest first", nullptr,
-              list_schema(audit_entry_schema(), true), 200,
+  router.add({http::verb::get,
+              "/api/v1/audit",
+              Access::permission_required("audit.read"),
+              "audit",
+              "Search the audit log, newest first",
+              nullptr,
+              list_schema(audit_entry_schema(), true),
+              200,
               {{"actor", "string", "username"},
                {"action", "string", "exact, or a prefix ending in *"},
                {"target_type", "string", ""},

@@ -11,16 +11,17 @@ namespace {
 constexpr const char* kCookie = "hotline_session";
 
 std::string session_cookie(const std::string& token, int max_age_seconds, bool secure) {
-  return std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age_seconds) + (secure ? "; Secure" : "");
+  return std::string(kCookie) + "=" + token +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_seconds) +
+         (secure ? "; Secure" : "");
 }
 
 Response login(ApiContext& ctx, Request& request) {
   const auto body = request.json_body();
   const auto username = required_string(body, "username", 1, 64);
   const auto password = required_string(body, "password", 1, 256);
-  const auto outcome = ctx.auth.login({username, password, request.remote_address,
-                                       request.header(http::field::user_agent)});
+  const auto outcome = ctx.auth.login(
+      {username, password, request.remote_address, request.header(http::field::user_agent)});
   if (const auto* failure = std::get_if<LoginFailure>(&outcome)) {
     AuditRecord audit{"auth.login"};
     audit.success = false;
@@ -36,10 +37,14 @@ Response login(ApiContext& ctx, Request& request) {
     ctx.audit.record(request, audit);
     const auto& code = failure->error.code;
     unsigned status = 500;
-    if (code == "invalid_credentials") status = 401;
-    else if (code == "account_locked") status = 423;
-    else if (code == "account_disabled") status = 403;
-    else if (code == "rate_limited") status = 429;
+    if (code == "invalid_credentials")
+      status = 401;
+    else if (code == "account_locked")
+      status = 423;
+    else if (code == "account_disabled")
+      status = 403;
+    else if (code == "rate_limited")
+      status = 429;
     if (status == 500) throw_store_error(failure->error);
     auto response = Response::error(status, code, failure->error.message);
     if (failure->retry_after_seconds > 0)
@@ -72,8 +77,9 @@ Response me(ApiContext& ctx, Request& request) {
   const auto user = value_or_throw(ctx.users.find(request.user().user_id));
   if (!user) throw ApiError{401, "unauthorized", "the session's user no longer exists"};
   const auto& permissions = request.user().permissions;
-  return Response::json({{"user", to_json_view(*user)},
-                         {"permissions", std::vector<std::string>(permissions.begin(), permissions.end())}});
+  return Response::json(
+      {{"user", to_json_view(*user)},
+       {"permissions", std::vector<std::string>(permissions.begin(), permissions.end())}});
 }
 
 Response change_password(ApiContext& ctx, Request& request) {
@@ -82,7 +88,8 @@ Response change_password(ApiContext& ctx, Request& request) {
   const auto old_password = required_string(body, "old_password", 1, 256);
   const auto new_password = required_string(body, "new_password", 1, 256);
   const auto& user = request.user();
-  const auto changed = ctx.auth.change_password(user.user_id, old_password, new_password, user.session_id);
+  const auto changed =
+      ctx.auth.change_password(user.user_id, old_password, new_password, user.session_id);
   AuditRecord audit{"auth.password_change", "user", std::to_string(user.user_id)};
   audit.success = changed.ok();
   if (!changed) audit.detail = {{"reason", changed.error().code}};
@@ -98,8 +105,12 @@ void register_auth_routes(Router& router, ApiContext& ctx) {
       {"type", "object"},
       {"required", {"username", "password"}},
       {"properties", {{"username", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}};
-  router.add({http::verb::post, "/api/v1/auth/login", Access::public_route(), "auth",
-              "Log in; returns a session token and sets the HttpOnly session cookie", login_schema,
+  router.add({http::verb::post,
+              "/api/v1/auth/login",
+              Access::public_route(),
+              "auth",
+              "Log in; returns a session token and sets the HttpOnly session cookie",
+              login_schema,
               {{"type", "object"},
                {"properties",
                 {{"token", {{"type", "string"}}},
@@ -109,20 +120,28 @@ void register_auth_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::post, "/api/v1/auth/logout", Access::authenticated(), "auth",
               "End the current session", nullptr, nullptr, 204},
              [&ctx](Request& r) { return logout(ctx, r); });
-  router.add({http::verb::get, "/api/v1/auth/me", Access::authenticated(), "auth",
-              "The logged-in user and the permissions of their roles", nullptr,
+  router.add({http::verb::get,
+              "/api/v1/auth/me",
+              Access::authenticated(),
+              "auth",
+              "The logged-in user and the permissions of their roles",
+              nullptr,
               {{"type", "object"},
                {"properties",
                 {{"user", user_schema()},
                  {"permissions", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}}},
              [&ctx](Request& r) { return me(ctx, r); });
-  router.add({http::verb::post, "/api/v1/auth/password", Access::authenticated(), "auth",
+  router.add({http::verb::post,
+              "/api/v1/auth/password",
+              Access::authenticated(),
+              "auth",
               "Change one's own password (other sessions end)",
               {{"type", "object"},
                {"required", {"old_password", "new_password"}},
                {"properties",
                 {{"old_password", {{"type", "string"}}}, {"new_password", {{"type", "string"}}}}}},
-              nullptr, 204},
+              nullptr,
+              204},
              [&ctx](Request& r) { return change_password(ctx, r); });
 }
 

@@ -36,7 +36,10 @@ Response create_unit(ApiContext& ctx, Request& request) {
   unit.sort_order = static_cast<int>(optional_int(body, "sort_order", -100000, 100000).value_or(0));
   auto created = ctx.org_units.create(unit);
   if (!created) throw_org_store_error(created.error());
-  ctx.audit.record(request, {"org.create", "org_unit", std::to_string(created->id), true,
+  ctx.audit.record(request, {"org.create",
+                             "org_unit",
+                             std::to_string(created->id),
+                             true,
                              {{"name", created->name}, {"kind", created->kind}}});
   return Response::json(to_json_view(*created), 201);
 }
@@ -50,10 +53,12 @@ Response update_unit(ApiContext& ctx, Request& request) {
   changes.name = optional_string(body, "name", 1, 64);
   changes.kind = optional_string(body, "kind", 1, 16);
   check_kind(changes.kind);
-  if (auto order = optional_int(body, "sort_order", -100000, 100000)) changes.sort_order = static_cast<int>(*order);
+  if (auto order = optional_int(body, "sort_order", -100000, 100000))
+    changes.sort_order = static_cast<int>(*order);
   auto updated = ctx.org_units.update(id, changes);
   if (!updated) throw_org_store_error(updated.error());
-  ctx.audit.record(request, {"org.update", "org_unit", std::to_string(id), true, {{"changes", body}}});
+  ctx.audit.record(request,
+                   {"org.update", "org_unit", std::to_string(id), true, {{"changes", body}}});
   return Response::json(to_json_view(*updated));
 }
 
@@ -84,13 +89,14 @@ void register_org_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::post, "/api/v1/org-units", Access::permission_required("org.manage"),
               "org", "Create a unit", create_body, org_unit_schema(), 201},
              [&ctx](Request& r) { return create_unit(ctx, r); });
-  router.add({http::verb::patch, "/api/v1/org-units/{id}", Access::permission_required("org.manage"),
-              "org", "Rename, move or re-kind a unit", unit_body, org_unit_schema()},
-             [&ctx](Request& r) { return update_unit(ctx, r); });
-  router.add({http::verb::delete_, "/api/v1/org-units/{id}",
-              Access::permission_required("org.manage"), "org",
-              "Delete a unit with no sub-units and no users", nullptr, nullptr, 204},
-             [&ctx](Request& r) { return delete_unit(ctx, r); });
+  router.add(
+      {http::verb::patch, "/api/v1/org-units/{id}", Access::permission_required("org.manage"),
+       "org", "Rename, move or re-kind a unit", unit_body, org_unit_schema()},
+      [&ctx](Request& r) { return update_unit(ctx, r); });
+  router.add(
+      {http::verb::delete_, "/api/v1/org-units/{id}", Access::permission_required("org.manage"),
+       "org", "Delete a unit with no sub-units and no users", nullptr, nullptr, 204},
+      [&ctx](Request& r) { return delete_unit(ctx, r); });
 }
 
 }  // namespace hotline::api

@@ -24,7 +24,8 @@ Response list_roles(ApiContext& ctx, Request&) {
 Response list_permissions(ApiContext&, Request&) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& p : store::permission_catalog())
-    items.push_back({{"code", p.code}, {"group", p.group}, {"name_zh", p.name_zh}, {"name_en", p.name_en}});
+    items.push_back(
+        {{"code", p.code}, {"group", p.group}, {"name_zh", p.name_zh}, {"name_en", p.name_en}});
   return Response::json({{"items", items}});
 }
 
@@ -45,7 +46,10 @@ Response create_role(ApiContext& ctx, Request& request) {
   if (!created && created.error().code == "conflict")
     throw ApiError{409, "conflict", "a role with this code exists"};
   const auto saved = value_or_throw(std::move(created));
-  ctx.audit.record(request, {"role.create", "role", std::to_string(saved.id), true,
+  ctx.audit.record(request, {"role.create",
+                             "role",
+                             std::to_string(saved.id),
+                             true,
                              {{"code", saved.code}, {"permissions", saved.permissions}}});
   return Response::json(to_json_view(saved), 201);
 }
@@ -62,7 +66,10 @@ Response update_role(ApiContext& ctx, Request& request) {
   const auto before = value_or_throw(ctx.roles.find(id));
   if (!before) throw ApiError{404, "not_found", "no such role"};
   const auto saved = value_or_throw(ctx.roles.update(id, changes));
-  ctx.audit.record(request, {"role.update", "role", std::to_string(id), true,
+  ctx.audit.record(request, {"role.update",
+                             "role",
+                             std::to_string(id),
+                             true,
                              {{"changes", body}, {"before_permissions", before->permissions}}});
   return Response::json(to_json_view(saved));
 }
@@ -89,18 +96,21 @@ void register_role_routes(Router& router, ApiContext& ctx) {
   nlohmann::json update_body = role_body;
   update_body["properties"].erase("code");
 
-  router.add({http::verb::get, "/api/v1/roles", Access::permission_required("roles.read"), "roles",
-              "Roles with their permissions and user counts", nullptr, list_schema(role_schema(), false)},
-             [&ctx](Request& r) { return list_roles(ctx, r); });
+  router.add(
+      {http::verb::get, "/api/v1/roles", Access::permission_required("roles.read"), "roles",
+       "Roles with their permissions and user counts", nullptr, list_schema(role_schema(), false)},
+      [&ctx](Request& r) { return list_roles(ctx, r); });
   router.add({http::verb::post, "/api/v1/roles", Access::permission_required("roles.manage"),
               "roles", "Create a custom role", create_body, role_schema(), 201},
              [&ctx](Request& r) { return create_role(ctx, r); });
-  router.add({http::verb::patch, "/api/v1/roles/{id}", Access::permission_required("roles.manage"),
-              "roles", "Rename a role or change a custom role's permissions", update_body, role_schema()},
-             [&ctx](Request& r) { return update_role(ctx, r); });
-  router.add({http::verb::delete_, "/api/v1/roles/{id}", Access::permission_required("roles.manage"),
-              "roles", "Delete a custom role that nobody holds", nullptr, nullptr, 204},
-             [&ctx](Request& r) { return delete_role(ctx, r); });
+  router.add(
+      {http::verb::patch, "/api/v1/roles/{id}", Access::permission_required("roles.manage"),
+       "roles", "Rename a role or change a custom role's permissions", update_body, role_schema()},
+      [&ctx](Request& r) { return update_role(ctx, r); });
+  router.add(
+      {http::verb::delete_, "/api/v1/roles/{id}", Access::permission_required("roles.manage"),
+       "roles", "Delete a custom role that nobody holds", nullptr, nullptr, 204},
+      [&ctx](Request& r) { return delete_role(ctx, r); });
   router.add({http::verb::get, "/api/v1/permissions", Access::permission_required("roles.read"),
               "roles", "The permission catalogue", nullptr,
               list_schema({{"type", "object"},

@@ -18,10 +18,9 @@ Response healthz(ApiContext& ctx) {
   } else {
     database["error"] = ping.error().code;
   }
-  return Response::json({{"status", ping ? "ok" : "degraded"},
-                         {"version", kVersion},
-                         {"database", database}},
-                        ping ? 200 : 503);
+  return Response::json(
+      {{"status", ping ? "ok" : "degraded"}, {"version", kVersion}, {"database", database}},
+      ping ? 200 : 503);
 }
 
 Response metrics(ApiContext& ctx) {
@@ -34,8 +33,12 @@ Response metrics(ApiContext& ctx) {
 }  // namespace
 
 void register_system_routes(Router& router, ApiContext& ctx) {
-  router.add({http::verb::get, "/healthz", Access::public_route(), "system",
-              "Liveness and database status (503 when the database does not answer)", nullptr,
+  router.add({http::verb::get,
+              "/healthz",
+              Access::public_route(),
+              "system",
+              "Liveness and database status (503 when the database does not answer)",
+              nullptr,
               {{"type", "object"},
                {"properties",
                 {{"status", {{"type", "string"}}},
@@ -47,16 +50,20 @@ void register_system_routes(Router& router, ApiContext& ctx) {
                                              : Access::permission_required("system.metrics"),
               "system", "Prometheus metrics (text format)", nullptr, nullptr},
              [&ctx](Request&) { return metrics(ctx); });
-  router.add({http::verb::get, "/api/v1/openapi.json", Access::public_route(), "system",
-              "This API's OpenAPI 3 document", nullptr, {{"type", "object"}}},
+  router.add({http::verb::get,
+              "/api/v1/openapi.json",
+              Access::public_route(),
+              "system",
+              "This API's OpenAPI 3 document",
+              nullptr,
+              {{"type", "object"}}},
              [&router](Request&) { return Response::json(build_openapi(router, kVersion)); });
-  router.add({http::verb::get, "/api/v1/ws", Access::authenticated(), "system",
-              "WebSocket of server-pushed events (upgrade request; token by cookie, bearer or "
-              "?token=)",
-              nullptr, nullptr, 101},
-             [](Request&) {
-               return Response::error(400, "bad_request", "WebSocket upgrade required");
-             });
+  router.add(
+      {http::verb::get, "/api/v1/ws", Access::authenticated(), "system",
+       "WebSocket of server-pushed events (upgrade request; token by cookie, bearer or "
+       "?token=)",
+       nullptr, nullptr, 101},
+      [](Request&) { return Response::error(400, "bad_request", "WebSocket upgrade required"); });
 }
 
 void register_routes(Router& router, ApiContext& ctx) {

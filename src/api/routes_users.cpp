@@ -46,9 +46,11 @@ store::User user_or_404(ApiContext& ctx, store::Id id) {
 }
 
 // Keeps at least one active administrator, so nobody can lock the site out of itself.
-void guard_last_admin(ApiContext& ctx, const store::User& before, const store::UserChanges& changes) {
-  const bool was_admin = before.status == "active" &&
-                         std::find(before.roles.begin(), before.roles.end(), "admin") != before.roles.end();
+void guard_last_admin(ApiContext& ctx, const store::User& before,
+                      const store::UserChanges& changes) {
+  const bool was_admin =
+      before.status == "active" &&
+      std::find(before.roles.begin(), before.roles.end(), "admin") != before.roles.end();
   if (!was_admin) return;
   const bool stays_active = !changes.status || *changes.status == "active";
   const bool keeps_role = !changes.roles || std::find(changes.roles->begin(), changes.roles->end(),
@@ -58,8 +60,7 @@ void guard_last_admin(ApiContext& ctx, const store::User& before, const store::U
   filter.role = "admin";
   filter.status = "active";
   const auto admins = value_or_throw(ctx.users.list(filter, {1, 1}));
-  if (admins.total <= 1)
-    throw ApiError{409, "conflict", "this is the last active administrator"};
+  if (admins.total <= 1) throw ApiError{409, "conflict", "this is the last active administrator"};
 }
 
 Response list_users(ApiContext& ctx, Request& request) {
@@ -89,7 +90,8 @@ Response create_user(ApiContext& ctx, Request& request) {
   user.username = lower(required_string(body, "username", 2, 32));
   if (!matches_charset(user.username, "abcdefghijklmnopqrstuvwxyz0123456789._-", 2, 32) ||
       !std::isalnum(static_cast<unsigned char>(user.username.front())))
-    fail_validation("username must be 2-32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    fail_validation(
+        "username must be 2-32 letters, digits, '.', '_' or '-', starting with a letter or digit");
   user.display_name = required_string(body, "display_name", 1, 64);
   const auto password = required_string(body, "password", 1, 256);
   if (auto org = nullable_id(body, "org_unit_id")) user.org_unit_id = *org;
@@ -104,11 +106,15 @@ Response create_user(ApiContext& ctx, Request& request) {
 
   auto created = ctx.users.create(user);
   if (!created) throw_user_store_error(created.error());
-  ctx.audit.record(request, {"user.create", "user", std::to_string(created->id), true,
-                             {{"username", created->username},
-                              {"roles", created->roles},
-                              {"org_unit_id", created->org_unit_id ? nlohmann::json(*created->org_unit_id)
-                                                                   : nlohmann::json(nullptr)}}});
+  ctx.audit.record(request,
+                   {"user.create",
+                    "user",
+                    std::to_string(created->id),
+                    true,
+                    {{"username", created->username},
+                     {"roles", created->roles},
+                     {"org_unit_id", created->org_unit_id ? nlohmann::json(*created->org_unit_id)
+                                                          : nlohmann::json(nullptr)}}});
   ctx.events.publish({"user.created", {{"id", created->id}}, "users.read"});
   return Response::json(to_json_view(*created), 201);
 }
@@ -132,11 +138,15 @@ Response update_user(ApiContext& ctx, Request& request) {
   auto updated = ctx.users.update(id, changes);
   if (!updated) throw_user_store_error(updated.error());
   // A disabled account, or one whose roles changed, must log in again.
-  if ((changes.status && *changes.status == "disabled") || (changes.roles && *changes.roles != before.roles))
+  if ((changes.status && *changes.status == "disabled") ||
+      (changes.roles && *changes.roles != before.roles))
     check(ctx.auth.end_sessions(id));
   nlohmann::json changed = nlohmann::json::object();
   for (const auto& [key, value] : body.items()) changed[key] = value;
-  ctx.audit.record(request, {"user.update", "user", std::to_string(id), true,
+  ctx.audit.record(request, {"user.update",
+                             "user",
+                             std::to_string(id),
+                             true,
                              {{"changes", changed}, {"before", to_json_view(before)}}});
   ctx.events.publish({"user.updated", {{"id", id}}, "users.read"});
   return Response::json(to_json_view(*updated));
@@ -179,8 +189,14 @@ void register_user_routes(Router& router, ApiContext& ctx) {
   update_schema["properties"].erase("username");
   update_schema["properties"].erase("password");
 
-  router.add({http::verb::get, "/api/v1/users", Access::permission_required("users.read"), "users",
-              "Search users", nullptr, list_schema(user_schema(), true), 200,
+  router.add({http::verb::get,
+              "/api/v1/users",
+              Access::permission_required("users.read"),
+              "users",
+              "Search users",
+              nullptr,
+              list_schema(user_schema(), true),
+              200,
               {{"q", "string", "part of the username or display name"},
                {"org_unit_id", "integer", ""},
                {"role", "string", "role code"},
@@ -198,18 +214,21 @@ void register_user_routes(Router& router, ApiContext& ctx) {
               "users", "Change a user's profile, unit, roles, extension or status", update_schema,
               user_schema()},
              [&ctx](Request& r) { return update_user(ctx, r); });
-  router.add({http::verb::post, "/api/v1/users/{id}/password",
-              Access::permission_required("users.manage"), "users",
+  router.add({http::verb::post,
+              "/api/v1/users/{id}/password",
+              Access::permission_required("users.manage"),
+              "users",
               "Set a new password for a user (ends their sessions, clears a lockout)",
               {{"type", "object"},
                {"required", {"password"}},
                {"properties", {{"password", {{"type", "string"}}}}}},
-              nullptr, 204},
+              nullptr,
+              204},
              [&ctx](Request& r) { return reset_password(ctx, r); });
-  router.add({http::verb::post, "/api/v1/users/{id}/unlock",
-              Access::permission_required("users.manage"), "users",
-              "Clear a lockout after failed logins", nullptr, nullptr, 204},
-             [&ctx](Request& r) { return unlock_user(ctx, r); });
+  router.add(
+      {http::verb::post, "/api/v1/users/{id}/unlock", Access::permission_required("users.manage"),
+       "users", "Clear a lockout after failed logins", nullptr, nullptr, 204},
+      [&ctx](Request& r) { return unlock_user(ctx, r); });
 }
 
 }  // namespace hotline::api

@@ -22,10 +22,10 @@ std::string checked_text(const nlohmann::json& value, const char* field, std::si
   const auto text = value.get<std::string>();
   const auto length = utf8_length(text);
   if (length < min_chars)
-    fail_validation(std::string(field) + (min_chars <= 1 ? " must not be empty"
-                                                         : " must have at least " +
-                                                               std::to_string(min_chars) +
-                                                               " characters"));
+    fail_validation(std::string(field) +
+                    (min_chars <= 1
+                         ? " must not be empty"
+                         : " must have at least " + std::to_string(min_chars) + " characters"));
   if (length > max_chars)
     fail_validation(std::string(field) + " must have at most " + std::to_string(max_chars) +
                     " characters");
@@ -43,7 +43,8 @@ void fail_validation(const std::string& message) {
 
 std::string required_string(const nlohmann::json& body, const char* field, std::size_t min_chars,
                             std::size_t max_chars) {
-  if (!body.contains(field) || body[field].is_null()) fail_validation(std::string(field) + " is required");
+  if (!body.contains(field) || body[field].is_null())
+    fail_validation(std::string(field) + " is required");
   return checked_text(body[field], field, min_chars, max_chars);
 }
 
@@ -54,15 +55,15 @@ std::optional<std::string> optional_string(const nlohmann::json& body, const cha
 }
 
 std::optional<std::optional<std::string>> nullable_string(const nlohmann::json& body,
-                                                          const char* field,
-                                                          std::size_t min_chars,
+                                                          const char* field, std::size_t min_chars,
                                                           std::size_t max_chars) {
   if (!body.contains(field)) return std::nullopt;
   if (body[field].is_null()) return std::optional<std::string>{};
   return std::optional<std::string>{checked_text(body[field], field, min_chars, max_chars)};
 }
 
-std::optional<std::optional<std::int64_t>> nullable_id(const nlohmann::json& body, const char* field) {
+std::optional<std::optional<std::int64_t>> nullable_id(const nlohmann::json& body,
+                                                       const char* field) {
   if (!body.contains(field)) return std::nullopt;
   const auto& value = body[field];
   if (value.is_null()) return std::optional<std::int64_t>{};
@@ -90,7 +91,8 @@ std::optional<std::vector<std::string>> optional_string_list(const nlohmann::jso
   const auto& value = body[field];
   if (!value.is_array()) fail_validation(std::string(field) + " must be an array of strings");
   if (value.size() > max_items)
-    fail_validation(std::string(field) + " must have at most " + std::to_string(max_items) + " items");
+    fail_validation(std::string(field) + " must have at most " + std::to_string(max_items) +
+                    " items");
   std::vector<std::string> items;
   for (const auto& item : value) {
     if (!item.is_string() || item.get<std::string>().empty() || item.get<std::string>().size() > 64)

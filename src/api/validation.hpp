@@ -20,10 +20,10 @@ std::optional<std::string> optional_string(const nlohmann::json& body, const cha
                                            std::size_t min_chars, std::size_t max_chars);
 // Present and null: engaged outer optional holding nullopt.
 std::optional<std::optional<std::string>> nullable_string(const nlohmann::json& body,
-                                                          const char* field,
-                                                          std::size_t min_chars,
+                                                          const char* field, std::size_t min_chars,
                                                           std::size_t max_chars);
-std::optional<std::optional<std::int64_t>> nullable_id(const nlohmann::json& body, const char* field);
+std::optional<std::optional<std::int64_t>> nullable_id(const nlohmann::json& body,
+                                                       const char* field);
 std::optional<std::int64_t> optional_int(const nlohmann::json& body, const char* field,
                                          std::int64_t min, std::int64_t max);
 std::optional<std::vector<std::string>> optional_string_list(const nlohmann::json& body,

@@ -1,7 +1,7 @@
 #include "app/command_line.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -26,9 +26,11 @@ struct Overrides {
 
 void add_common_options(CLI::App& app, Overrides& o) {
   app.add_option("--config", o.config_path, "TOML configuration file (default etc/hotline.toml)");
-  app.add_option("--data-dir", o.data_dir, "Directory for the database, recordings and files (default ./var)");
+  app.add_option("--data-dir", o.data_dir,
+                 "Directory for the database, recordings and files (default ./var)");
   app.add_option("--http", o.http, "HTTP listen address HOST:PORT (default 0.0.0.0:8080)");
-  app.add_option("--db", o.db, "Database URL: sqlite://FILE or postgresql://USER:PASS@HOST:PORT/DB");
+  app.add_option("--db", o.db,
+                 "Database URL: sqlite://FILE or postgresql://USER:PASS@HOST:PORT/DB");
   app.add_option("--web-root", o.web_root, "Directory of the built web UI (default web/dist)");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error");
 }
@@ -54,7 +56,9 @@ Result<Config> build_config(const Overrides& o) {
   if (!o.web_root.empty()) config.http.web_root = o.web_root;
   if (!o.log_level.empty()) {
     auto checked = parse_config(fmt::format("[log]\nlevel = \"{}\"\n", o.log_level), "--log-level");
-    if (!checked) return Error{"config_invalid", "--log-level: must be one of trace, debug, info, warn, error, critical, off"};
+    if (!checked)
+      return Error{"config_invalid",
+                   "--log-level: must be one of trace, debug, info, warn, error, critical, off"};
     config.log.level = o.log_level;
   }
   if (o.demo) config.demo = true;
@@ -76,8 +80,9 @@ ParseOutcome parse_command_line(int argc, char** argv) {
   auto* init_admin = app.add_subcommand("init-admin", "Create (or reset) an administrator account");
   init_admin->add_option("--username", result.init_admin.username, "Login name (default admin)");
   init_admin->add_option("--display-name", result.init_admin.display_name, "Name shown in the UI");
-  init_admin->add_option("--password-env", result.init_admin.password_env,
-                         "Read the password from this environment variable (default: standard input)");
+  init_admin->add_option(
+      "--password-env", result.init_admin.password_env,
+      "Read the password from this environment variable (default: standard input)");
   auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
   auto* check_config = app.add_subcommand("check-config", "Validate the configuration and exit");
   // Daemon options may also follow the subcommand: `hotlined init-admin --data-dir D`.

@@ -26,17 +26,21 @@ namespace {
 
 // Common start-up: logging, crypto, data dir, database at the current schema.
 Result<std::unique_ptr<store::Database>> open_storage(const Config& config) {
-  if (auto logging = init_logging(config.log.level, config.log.file); !logging) return logging.error();
+  if (auto logging = init_logging(config.log.level, config.log.file); !logging)
+    return logging.error();
   if (!init_crypto()) return Error{"crypto", "libsodium failed to initialise"};
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Error{"data_dir", "server.data_dir: cannot create '" + config.data_dir + "': " + ec.message()};
+  if (ec)
+    return Error{"data_dir",
+                 "server.data_dir: cannot create '" + config.data_dir + "': " + ec.message()};
   const auto url = config.effective_database_url();
   auto db = store::Database::open(url, config.database.pool_size);
   if (!db) return db.error();
   spdlog::info("database: {} ({})", store::redact_database_url(url), (*db)->dialect_name());
   if (auto migrated = store::migrate(**db); !migrated) return migrated.error();
-  if (auto synced = store::RoleRepository(**db).sync_builtin_roles(); !synced) return synced.error();
+  if (auto synced = store::RoleRepository(**db).sync_builtin_roles(); !synced)
+    return synced.error();
   return std::move(*db);
 }
 
@@ -62,7 +66,8 @@ int run_init_admin(const Config& config, const InitAdminOptions& options) {
   std::string password;
   if (!options.password_env.empty()) {
     const char* value = std::getenv(options.password_env.c_str());
-    if (!value) return fail({"init_admin", "environment variable " + options.password_env + " is not set"});
+    if (!value)
+      return fail({"init_admin", "environment variable " + options.password_env + " is not set"});
     password = value;
   } else {
     std::cerr << "password for " << options.username << ": ";
@@ -124,17 +129,21 @@ int run_daemon(const Config& config) {
     if (*loaded) spdlog::info("demo data loaded");
   }
   if (auto demo_users = users.count_demo_users(); demo_users && *demo_users > 0)
-    spdlog::warn("DEMO ACCOUNTS ARE ACTIVE ({} users with the published demo password): "
-                 "do not expose this instance; disable them before real use",
-                 *demo_users);
+    spdlog::warn(
+        "DEMO ACCOUNTS ARE ACTIVE ({} users with the published demo password): "
+        "do not expose this instance; disable them before real use",
+        *demo_users);
   if (auto count = users.count(); count && *count == 0)
-    spdlog::warn("no user accounts yet: create the first administrator with "
-                 "'hotlined init-admin --username admin'");
+    spdlog::warn(
+        "no user accounts yet: create the first administrator with "
+        "'hotlined init-admin --username admin'");
 
   Metrics metrics;
   metrics.describe("hotline_build_info", "gauge", "Build information");
-  metrics.gauge_set("hotline_build_info", {{"version", kVersion}, {"database", db.dialect_name()}}, 1);
-  metrics.describe("process_start_time_seconds", "gauge", "Start time of the process (Unix seconds)");
+  metrics.gauge_set("hotline_build_info", {{"version", kVersion}, {"database", db.dialect_name()}},
+                    1);
+  metrics.describe("process_start_time_seconds", "gauge",
+                   "Start time of the process (Unix seconds)");
   metrics.gauge_set("process_start_time_seconds", {}, static_cast<double>(now_ms()) / 1000.0);
   EventBus events;
   api::AuthService auth(db, config.auth);
@@ -150,9 +159,10 @@ int run_daemon(const Config& config) {
   options.web_root = config.http.web_root;
   options.threads = config.http.threads;
   options.version = kVersion;
-  api::HttpServer server(options, router,
-                         [&auth](const api::Request& r) { return api::authenticate_request(auth, r); },
-                         metrics, events);
+  api::HttpServer server(
+      options, router,
+      [&auth](const api::Request& r) { return api::authenticate_request(auth, r); }, metrics,
+      events);
   if (auto started = server.start(); !started) return fail(started.error());
   spdlog::info("serving http://{}:{}/ (web UI from {})", config.http.listen.host, server.port(),
                config.http.web_root);

@@ -28,8 +28,8 @@ Result<bool> load_demo_data(store::Database& db) {
 
   store::OrgUnitRepository units(db);
   std::map<std::string, store::Id> unit_ids;
-  auto add_unit = [&](const char* key, const char* name, const char* kind,
-                      const char* parent, int order) -> Status {
+  auto add_unit = [&](const char* key, const char* name, const char* kind, const char* parent,
+                      int order) -> Status {
     store::OrgUnit unit;
     unit.name = name;
     unit.kind = kind;
@@ -54,7 +54,8 @@ Result<bool> load_demo_data(store::Database& db) {
   };
   int order = 0;
   for (const auto& u : demo_units)
-    if (auto added = add_unit(u.key, u.name, u.kind, u.parent, ++order); !added) return added.error();
+    if (auto added = add_unit(u.key, u.name, u.kind, u.parent, ++order); !added)
+      return added.error();
 
   const DemoUser demo_users[] = {
       {"admin", "系统管理员", "centre", "admin", nullptr},

@@ -79,7 +79,8 @@ std::optional<EpochMs> parse_iso8601(std::string_view text) {
     if (pos != text.size()) return std::nullopt;
   }
   using namespace std::chrono;
-  const year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  const year_month_day ymd{std::chrono::year{year},
+                           std::chrono::month{static_cast<unsigned>(month)},
                            std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok()) return std::nullopt;
   const auto days = sys_days{ymd}.time_since_epoch();

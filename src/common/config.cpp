@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace hotline {
 
@@ -31,7 +31,8 @@ Result<Endpoint> parse_endpoint(std::string_view text, std::string_view key) {
   }
   if (host.empty()) return bad("has no host");
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535)
     return bad("has an invalid port");
   return Endpoint{host, static_cast<std::uint16_t>(port)};

@@ -6,7 +6,9 @@
 
 namespace hotline {
 
-bool init_crypto() { return sodium_init() >= 0; }
+bool init_crypto() {
+  return sodium_init() >= 0;
+}
 
 std::string random_token(std::size_t bytes) {
   std::vector<unsigned char> raw(bytes);

@@ -34,6 +34,8 @@ class [[nodiscard]] Result {
 // For operations that return nothing but may fail.
 struct Unit {};
 using Status = Result<Unit>;
-inline Status ok_status() { return Unit{}; }
+inline Status ok_status() {
+  return Unit{};
+}
 
 }  // namespace hotline

@@ -24,12 +24,16 @@ const std::vector<BuiltinRole>& builtin_roles() {
     for (const auto& permission : permission_catalog()) all.push_back(permission.code);
     return std::vector<BuiltinRole>{
         {"admin", "管理员", "系统管理：用户、角色、组织机构、平台配置", all},
-        {"supervisor", "现场主管", "现场管理：监控坐席与队列、监听、报表",
+        {"supervisor",
+         "现场主管",
+         "现场管理：监控坐席与队列、监听、报表",
          {"users.read", "org.read", "roles.read"}},
         {"team_leader", "班组长", "班组管理、知识审核、质检", {"users.read", "org.read"}},
         {"agent", "坐席", "一线坐席：接听来电、工单、知识库", {}},
         {"department", "业务科室", "业务科室人员：办理并回复派发的工单", {}},
-        {"auditor", "审计员", "查阅审计日志与访问记录",
+        {"auditor",
+         "审计员",
+         "查阅审计日志与访问记录",
          {"audit.read", "users.read", "org.read", "roles.read"}},
     };
   }();

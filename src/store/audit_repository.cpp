@@ -22,9 +22,9 @@ Result<Id> AuditRepository::append(const AuditEntry& entry) {
            "target_id, success, detail) VALUES (:at, :a, :an, :ip, :act, :tt, :ti, :s, :d) "
            "RETURNING id",
         soci::use(at), soci::use(actor, actor_ind), soci::use(actor_name, actor_name_ind),
-        soci::use(entry.source_ip), soci::use(entry.action), soci::use(target_type, target_type_ind),
-        soci::use(target_id, target_id_ind), soci::use(success), soci::use(entry.detail_json),
-        soci::into(id);
+        soci::use(entry.source_ip), soci::use(entry.action),
+        soci::use(target_type, target_type_ind), soci::use(target_id, target_id_ind),
+        soci::use(success), soci::use(entry.detail_json), soci::into(id);
     return static_cast<Id>(id);
   } catch (const std::exception& e) {
     return database_error(e);
@@ -83,9 +83,10 @@ Result<PageOf<AuditEntry>> AuditRepository::query(const AuditFilter& filter, con
     st.exchange(soci::into(detail));
     page_params.bind(st);
     st.alloc();
-    st.prepare("SELECT id, at, actor_id, actor_username, source_ip, action, target_type, target_id, "
-               "success, detail FROM audit_log" +
-               where + " ORDER BY id DESC LIMIT " + limit + " OFFSET " + offset);
+    st.prepare(
+        "SELECT id, at, actor_id, actor_username, source_ip, action, target_type, target_id, "
+        "success, detail FROM audit_log" +
+        where + " ORDER BY id DESC LIMIT " + limit + " OFFSET " + offset);
     st.define_and_bind();
     st.execute(false);
     while (st.fetch()) {

@@ -10,8 +10,8 @@
 namespace hotline::store {
 
 struct AuditFilter {
-  std::optional<std::string> actor;        // username, exact
-  std::optional<std::string> action;       // exact, or prefix when it ends with '*'
+  std::optional<std::string> actor;   // username, exact
+  std::optional<std::string> action;  // exact, or prefix when it ends with '*'
   std::optional<std::string> target_type;
   std::optional<std::string> target_id;
   std::optional<bool> success;

@@ -56,9 +56,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, int poo
         sql << "SET client_min_messages TO WARNING";
       }
     } else {
-      return Error{"database_url",
-                   "database url: '" + redact_database_url(url) +
-                       "' must start with sqlite:// or postgresql://"};
+      return Error{"database_url", "database url: '" + redact_database_url(url) +
+                                       "' must start with sqlite:// or postgresql://"};
     }
   } catch (const std::exception& e) {
     return Error{"database_unavailable",
@@ -84,7 +83,8 @@ namespace {
 std::string percent_decode(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -156,7 +156,8 @@ Result<std::string> postgres_conninfo(const std::string& url) {
     if (end == std::string::npos) end = query.size();
     const auto pair = query.substr(start, end - start);
     const auto eq = pair.find('=');
-    if (eq != std::string::npos) add(percent_decode(pair.substr(0, eq)).c_str(), percent_decode(pair.substr(eq + 1)));
+    if (eq != std::string::npos)
+      add(percent_decode(pair.substr(0, eq)).c_str(), percent_decode(pair.substr(eq + 1)));
     start = end + 1;
   }
   return conninfo;

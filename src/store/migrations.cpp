@@ -62,7 +62,7 @@ Result<MigrationReport> migrate(Database& db, const std::vector<Migration>& migr
       try {
         for (const auto& statement : migration.statements) sql << expand(statement, db.dialect());
         const auto& own = db.dialect() == Dialect::Sqlite ? migration.sqlite_statements
-                                                           : migration.postgresql_statements;
+                                                          : migration.postgresql_statements;
         for (const auto& statement : own) sql << statement;
         const EpochMs now = now_ms();
         sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",

@@ -29,7 +29,9 @@ struct MigrationReport {
 // Applies every migration newer than the database's version, each in its own transaction.
 // A database newer than this build is an error (downgrades are not supported).
 Result<MigrationReport> migrate(Database& db, const std::vector<Migration>& migrations);
-inline Result<MigrationReport> migrate(Database& db) { return migrate(db, all_migrations()); }
+inline Result<MigrationReport> migrate(Database& db) {
+  return migrate(db, all_migrations());
+}
 
 Result<int> schema_version(Database& db);
 

@@ -50,7 +50,7 @@ struct User {
 };
 
 struct Page {
-  int page = 1;       // 1-based
+  int page = 1;  // 1-based
   int page_size = 20;
 };
 

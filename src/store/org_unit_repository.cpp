@@ -83,8 +83,12 @@ Result<OrgUnit> OrgUnitRepository::update(Id id, const OrgUnitChanges& changes) 
     soci::session sql(db_.pool());
     soci::transaction tx(sql);
     long long uid = id;
-    if (changes.name) sql << "UPDATE org_units SET name = :n WHERE id = :id", soci::use(*changes.name), soci::use(uid);
-    if (changes.kind) sql << "UPDATE org_units SET kind = :k WHERE id = :id", soci::use(*changes.kind), soci::use(uid);
+    if (changes.name)
+      sql << "UPDATE org_units SET name = :n WHERE id = :id", soci::use(*changes.name),
+          soci::use(uid);
+    if (changes.kind)
+      sql << "UPDATE org_units SET kind = :k WHERE id = :id", soci::use(*changes.kind),
+          soci::use(uid);
     if (changes.sort_order)
       sql << "UPDATE org_units SET sort_order = :s WHERE id = :id", soci::use(*changes.sort_order),
           soci::use(uid);
@@ -108,12 +112,14 @@ Status OrgUnitRepository::remove(Id id) {
   if (!unit) return unit.error();
   if (!*unit) return Error{"not_found", "no such organisation unit"};
   if ((*unit)->user_count > 0)
-    return Error{"conflict", "the unit still has " + std::to_string((*unit)->user_count) + " user(s)"};
+    return Error{"conflict",
+                 "the unit still has " + std::to_string((*unit)->user_count) + " user(s)"};
   try {
     soci::session sql(db_.pool());
     long long uid = id;
     long long children = 0;
-    sql << "SELECT COUNT(*) FROM org_units WHERE parent_id = :id", soci::use(uid), soci::into(children);
+    sql << "SELECT COUNT(*) FROM org_units WHERE parent_id = :id", soci::use(uid),
+        soci::into(children);
     if (children > 0) return Error{"conflict", "the unit still has sub-units"};
     sql << "DELETE FROM org_units WHERE id = :id", soci::use(uid);
     return ok_status();

@@ -113,11 +113,13 @@ Result<Role> RoleRepository::update(Id id, const RoleChanges& changes) {
     if (!existing) return existing.error();
     if (!*existing) return Error{"not_found", "no such role"};
     if ((*existing)->builtin && changes.permissions)
-      return Error{"conflict", "the permissions of a built-in role are fixed; create a custom role"};
+      return Error{"conflict",
+                   "the permissions of a built-in role are fixed; create a custom role"};
     soci::session sql(db_.pool());
     soci::transaction tx(sql);
     long long rid = id;
-    if (changes.name) sql << "UPDATE roles SET name = :n WHERE id = :id", soci::use(*changes.name), soci::use(rid);
+    if (changes.name)
+      sql << "UPDATE roles SET name = :n WHERE id = :id", soci::use(*changes.name), soci::use(rid);
     if (changes.description)
       sql << "UPDATE roles SET description = :d WHERE id = :id", soci::use(*changes.description),
           soci::use(rid);

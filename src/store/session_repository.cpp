@@ -7,7 +7,8 @@ namespace hotline::store {
 Status SessionRepository::create(const Session& s) {
   try {
     soci::session sql(db_.pool());
-    long long uid = s.user_id, created = s.created_at, seen = s.last_seen_at, expires = s.expires_at;
+    long long uid = s.user_id, created = s.created_at, seen = s.last_seen_at,
+              expires = s.expires_at;
     sql << "INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, source_ip, "
            "user_agent) VALUES (:id, :u, :c, :s, :e, :ip, :ua)",
         soci::use(s.id), soci::use(uid), soci::use(created), soci::use(seen), soci::use(expires),
@@ -75,7 +76,8 @@ Result<std::int64_t> SessionRepository::purge_expired(EpochMs now) {
   try {
     soci::session sql(db_.pool());
     long long at = now;
-    soci::statement st = (sql.prepare << "DELETE FROM sessions WHERE expires_at <= :n", soci::use(at));
+    soci::statement st =
+        (sql.prepare << "DELETE FROM sessions WHERE expires_at <= :n", soci::use(at));
     st.execute(true);
     return static_cast<std::int64_t>(st.get_affected_rows());
   } catch (const std::exception& e) {

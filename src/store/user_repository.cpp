@@ -86,10 +86,11 @@ std::vector<UserCredentials> select_users(soci::session& sql, const std::string&
   }
   long long user_id = 0;
   std::string code;
-  soci::statement roles = (sql.prepare << "SELECT ur.user_id, r.code FROM user_roles ur "
-                                          "JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (" +
-                                              ids + ") ORDER BY ur.user_id, r.code",
-                           soci::into(user_id), soci::into(code));
+  soci::statement roles =
+      (sql.prepare << "SELECT ur.user_id, r.code FROM user_roles ur "
+                      "JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (" +
+                          ids + ") ORDER BY ur.user_id, r.code",
+       soci::into(user_id), soci::into(code));
   roles.execute(false);
   while (roles.fetch()) result[index[user_id]].user.roles.push_back(code);
   return result;
@@ -128,14 +129,17 @@ Result<PageOf<User>> UserRepository::list(const UserFilter& filter, const Page& 
     std::string where = " WHERE 1 = 1";
     if (filter.text && !filter.text->empty()) {
       const auto p = params.add(like_contains(*filter.text));
-      where += " AND (LOWER(u.username) LIKE LOWER(" + p + ") ESCAPE '\\' OR LOWER(u.display_name) LIKE LOWER(" +
-               p + ") ESCAPE '\\')";
+      where += " AND (LOWER(u.username) LIKE LOWER(" + p +
+               ") ESCAPE '\\' OR LOWER(u.display_name) LIKE LOWER(" + p + ") ESCAPE '\\')";
     }
-    if (filter.org_unit_id) where += " AND u.org_unit_id = " + params.add(static_cast<long long>(*filter.org_unit_id));
+    if (filter.org_unit_id)
+      where += " AND u.org_unit_id = " + params.add(static_cast<long long>(*filter.org_unit_id));
     if (filter.status) where += " AND u.status = " + params.add(*filter.status);
     if (filter.role)
-      where += " AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
-               "WHERE ur.user_id = u.id AND r.code = " + params.add(*filter.role) + ")";
+      where +=
+          " AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
+          "WHERE ur.user_id = u.id AND r.code = " +
+          params.add(*filter.role) + ")";
 
     PageOf<User> out;
     {
@@ -151,10 +155,9 @@ Result<PageOf<User>> UserRepository::list(const UserFilter& filter, const Page& 
     }
     QueryParams page_params = params;
     const auto limit = page_params.add(static_cast<long long>(page.page_size));
-    const auto offset =
-        page_params.add(static_cast<long long>(page.page - 1) * page.page_size);
-    for (auto& credentials :
-         select_users(sql, where + " ORDER BY u.id LIMIT " + limit + " OFFSET " + offset, page_params))
+    const auto offset = page_params.add(static_cast<long long>(page.page - 1) * page.page_size);
+    for (auto& credentials : select_users(
+             sql, where + " ORDER BY u.id LIMIT " + limit + " OFFSET " + offset, page_params))
       out.items.push_back(std::move(credentials.user));
     return out;
   } catch (const std::exception& e) {
@@ -179,7 +182,8 @@ Result<std::optional<UserCredentials>> UserRepository::find_credentials(Id id) {
   }
 }
 
-Result<std::optional<UserCredentials>> UserRepository::find_credentials(const std::string& username) {
+Result<std::optional<UserCredentials>> UserRepository::find_credentials(
+    const std::string& username) {
   try {
     soci::session sql(db_.pool());
     QueryParams params;
@@ -258,9 +262,10 @@ Status UserRepository::set_password(Id id, const std::string& password_hash) {
     soci::session sql(db_.pool());
     const long long now = now_ms();
     long long uid = id;
-    soci::statement st = (sql.prepare << "UPDATE users SET password_hash = :h, password_changed_at = :t, "
-                                         "updated_at = :t2 WHERE id = :id",
-                          soci::use(password_hash), soci::use(now), soci::use(now), soci::use(uid));
+    soci::statement st =
+        (sql.prepare << "UPDATE users SET password_hash = :h, password_changed_at = :t, "
+                        "updated_at = :t2 WHERE id = :id",
+         soci::use(password_hash), soci::use(now), soci::use(now), soci::use(uid));
     st.execute(true);
     if (st.get_affected_rows() == 0) return Error{"not_found", "no such user"};
     return ok_status();
@@ -279,8 +284,8 @@ Result<int> UserRepository::record_failure(Id id, int max_failures, EpochMs lock
     sql << "SELECT failed_logins FROM users WHERE id = :id", soci::use(uid), soci::into(failures);
     if (failures >= max_failures) {
       long long until = lock_until;
-      sql << "UPDATE users SET locked_until = :l, failed_logins = 0 WHERE id = :id", soci::use(until),
-          soci::use(uid);
+      sql << "UPDATE users SET locked_until = :l, failed_logins = 0 WHERE id = :id",
+          soci::use(until), soci::use(uid);
     }
     tx.commit();
     return failures;
@@ -294,7 +299,8 @@ Status UserRepository::record_success(Id id, EpochMs at) {
     soci::session sql(db_.pool());
     long long uid = id;
     long long when = at;
-    sql << "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = :t WHERE id = :id",
+    sql << "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = :t WHERE id = "
+           ":id",
         soci::use(when), soci::use(uid);
     return ok_status();
   } catch (const std::exception& e) {

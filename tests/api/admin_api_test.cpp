@@ -41,8 +41,10 @@ TEST_P(AdminApiTest, AdminCreatesAUserWhoCanLogIn) {
 
 TEST_P(AdminApiTest, UserValidationAndConflicts) {
   const auto admin = login("admin");
-  const nlohmann::json good = {{"username", "valid1"}, {"display_name", "V"},
-                               {"password", "Secure#Pass2026"}, {"roles", {"agent"}}};
+  const nlohmann::json good = {{"username", "valid1"},
+                               {"display_name", "V"},
+                               {"password", "Secure#Pass2026"},
+                               {"roles", {"agent"}}};
   auto with = [&](const char* key, nlohmann::json value) {
     auto body = good;
     body[key] = std::move(value);
@@ -53,9 +55,11 @@ TEST_P(AdminApiTest, UserValidationAndConflicts) {
   EXPECT_EQ(duplicate.json()["error"]["message"], "the username is already taken");
   auto taken_extension = with("extension", "1001");
   EXPECT_EQ(taken_extension.status, 409u);
-  EXPECT_NE(taken_extension.json()["error"]["message"].get<std::string>().find("extension"), std::string::npos);
+  EXPECT_NE(taken_extension.json()["error"]["message"].get<std::string>().find("extension"),
+            std::string::npos);
   EXPECT_EQ(with("password", "weak").json()["error"]["code"], "weak_password");
-  EXPECT_EQ(with("password", "Valid1Valid1!").json()["error"]["code"], "weak_password");  // has username
+  EXPECT_EQ(with("password", "Valid1Valid1!").json()["error"]["code"],
+            "weak_password");  // has username
   EXPECT_EQ(with("roles", {"emperor"}).status, 400u);
   EXPECT_EQ(with("roles", nlohmann::json::array()).status, 400u);
   EXPECT_EQ(with("roles", "agent").status, 400u);
@@ -69,7 +73,8 @@ TEST_P(AdminApiTest, UserValidationAndConflicts) {
   EXPECT_EQ(with("display_name", "一二三四五六七八九十").status, 201u) << "limits count characters";
   auto unknown = with("is_admin", true);
   EXPECT_EQ(unknown.status, 400u);
-  EXPECT_NE(unknown.json()["error"]["message"].get<std::string>().find("is_admin"), std::string::npos);
+  EXPECT_NE(unknown.json()["error"]["message"].get<std::string>().find("is_admin"),
+            std::string::npos);
   EXPECT_EQ(get("/api/v1/users?q=valid1", admin).json()["total"], 1) << "only the good one exists";
 }
 
@@ -91,16 +96,21 @@ TEST_P(AdminApiTest, ListingFiltersAndPages) {
 
 TEST_P(AdminApiTest, RoleChangesTakeEffectAndTheLastAdminStays) {
   const auto admin = login("admin");
-  auto role = post("/api/v1/roles",
-                   {{"code", "night_shift"}, {"name", "夜班"}, {"permissions", {"audit.read"}}}, admin);
+  auto role =
+      post("/api/v1/roles",
+           {{"code", "night_shift"}, {"name", "夜班"}, {"permissions", {"audit.read"}}}, admin);
   ASSERT_EQ(role.status, 201u) << role.body;
   EXPECT_EQ(post("/api/v1/roles", {{"code", "night_shift"}, {"name", "x"}}, admin).status, 409u);
-  EXPECT_EQ(post("/api/v1/roles", {{"code", "x2"}, {"name", "x"}, {"permissions", {"no.such"}}}, admin).status, 400u);
+  EXPECT_EQ(
+      post("/api/v1/roles", {{"code", "x2"}, {"name", "x"}, {"permissions", {"no.such"}}}, admin)
+          .status,
+      400u);
 
   const auto agent = login("agent5");
   EXPECT_EQ(get("/api/v1/audit", agent).status, 403u);
   auto agent_id = get("/api/v1/users?q=agent5", admin).json()["items"][0]["id"].get<int>();
-  auto changed = patch("/api/v1/users/" + std::to_string(agent_id), {{"roles", {"agent", "night_shift"}}}, admin);
+  auto changed = patch("/api/v1/users/" + std::to_string(agent_id),
+                       {{"roles", {"agent", "night_shift"}}}, admin);
   ASSERT_EQ(changed.status, 200u) << changed.body;
   EXPECT_EQ(get("/api/v1/auth/me", agent).status, 401u) << "a role change ends the sessions";
   const auto again = login("agent5");
@@ -112,27 +122,39 @@ TEST_P(AdminApiTest, RoleChangesTakeEffectAndTheLastAdminStays) {
   const auto builtin_admin = roles[0];
   ASSERT_EQ(builtin_admin["code"], "admin");
   EXPECT_EQ(patch("/api/v1/roles/" + std::to_string(builtin_admin["id"].get<int>()),
-                  {{"permissions", nlohmann::json::array()}}, admin).status, 409u);
-  EXPECT_EQ(del("/api/v1/roles/" + std::to_string(builtin_admin["id"].get<int>()), admin).status, 409u);
+                  {{"permissions", nlohmann::json::array()}}, admin)
+                .status,
+            409u);
+  EXPECT_EQ(del("/api/v1/roles/" + std::to_string(builtin_admin["id"].get<int>()), admin).status,
+            409u);
 
   auto admin_id = get("/api/v1/auth/me", admin).json()["user"]["id"].get<int>();
-  auto lockout = patch("/api/v1/users/" + std::to_string(admin_id), {{"status", "disabled"}}, admin);
+  auto lockout =
+      patch("/api/v1/users/" + std::to_string(admin_id), {{"status", "disabled"}}, admin);
   EXPECT_EQ(lockout.status, 409u) << "the last active administrator cannot be disabled";
-  EXPECT_EQ(patch("/api/v1/users/" + std::to_string(admin_id), {{"roles", {"agent"}}}, admin).status, 409u);
+  EXPECT_EQ(
+      patch("/api/v1/users/" + std::to_string(admin_id), {{"roles", {"agent"}}}, admin).status,
+      409u);
 }
 
 TEST_P(AdminApiTest, OrganisationTree) {
   const auto admin = login("admin");
   const auto centre = unit_id("12333热线服务中心", admin);
-  auto team = post("/api/v1/org-units", {{"parent_id", centre}, {"name", "话务三班"}, {"kind", "team"}}, admin);
+  auto team = post("/api/v1/org-units",
+                   {{"parent_id", centre}, {"name", "话务三班"}, {"kind", "team"}}, admin);
   ASSERT_EQ(team.status, 201u) << team.body;
   const auto team_id = team.json()["id"].get<int>();
   EXPECT_EQ(post("/api/v1/org-units", {{"name", "x"}, {"kind", "planet"}}, admin).status, 400u);
-  EXPECT_EQ(post("/api/v1/org-units", {{"parent_id", 99999}, {"name", "x"}, {"kind", "team"}}, admin).status, 400u);
-  auto cycle = patch("/api/v1/org-units/" + std::to_string(centre), {{"parent_id", team_id}}, admin);
+  EXPECT_EQ(
+      post("/api/v1/org-units", {{"parent_id", 99999}, {"name", "x"}, {"kind", "team"}}, admin)
+          .status,
+      400u);
+  auto cycle =
+      patch("/api/v1/org-units/" + std::to_string(centre), {{"parent_id", team_id}}, admin);
   EXPECT_EQ(cycle.status, 400u) << cycle.body;
   EXPECT_EQ(del("/api/v1/org-units/" + std::to_string(centre), admin).status, 409u);
-  auto renamed = patch("/api/v1/org-units/" + std::to_string(team_id), {{"name", "话务三班（夜）"}}, admin);
+  auto renamed =
+      patch("/api/v1/org-units/" + std::to_string(team_id), {{"name", "话务三班（夜）"}}, admin);
   ASSERT_EQ(renamed.status, 200u);
   EXPECT_EQ(renamed.json()["name"], "话务三班（夜）");
   EXPECT_EQ(del("/api/v1/org-units/" + std::to_string(team_id), admin).status, 204u);
@@ -166,8 +188,12 @@ TEST_P(AdminApiTest, WebSocketNeedsASessionAndPushesEvents) {
                                     {{"Cookie", "hotline_session=" + login("agent1")}});
   EXPECT_EQ(agent_ws.read_json(std::chrono::seconds(10))["data"]["user"], "agent1");
 
-  auto created = post("/api/v1/users", {{"username", "wsuser"}, {"display_name", "W"},
-                                        {"password", "Secure#Pass2026"}, {"roles", {"agent"}}}, admin);
+  auto created = post("/api/v1/users",
+                      {{"username", "wsuser"},
+                       {"display_name", "W"},
+                       {"password", "Secure#Pass2026"},
+                       {"roles", {"agent"}}},
+                      admin);
   ASSERT_EQ(created.status, 201u);
   auto event = ws.read_json(std::chrono::seconds(10));
   EXPECT_EQ(event["type"], "user.created");

@@ -40,10 +40,12 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   HttpResponse get(const std::string& target, const std::string& token) {
     return client().get(target, bearer(token));
   }
-  HttpResponse post(const std::string& target, const nlohmann::json& body, const std::string& token) {
+  HttpResponse post(const std::string& target, const nlohmann::json& body,
+                    const std::string& token) {
     return client().post_json(target, body, bearer(token));
   }
-  HttpResponse patch(const std::string& target, const nlohmann::json& body, const std::string& token) {
+  HttpResponse patch(const std::string& target, const nlohmann::json& body,
+                     const std::string& token) {
     auto headers = bearer(token);
     headers["Content-Type"] = "application/json";
     return client().request(boost::beast::http::verb::patch, target, body.dump(), headers);
@@ -53,7 +55,8 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   }
   // Id of the demo organisation unit with this name.
   std::int64_t unit_id(const std::string& name, const std::string& token) {
-    const auto units = get("/api/v1/org-units", token).json();  // named: a temporary would die mid-loop
+    const auto units =
+        get("/api/v1/org-units", token).json();  // named: a temporary would die mid-loop
     for (const auto& unit : units["items"])
       if (unit["name"] == name) return unit["id"].get<std::int64_t>();
     ADD_FAILURE() << "no unit " << name;
@@ -68,7 +71,7 @@ inline std::string dialect_name(const ::testing::TestParamInfo<std::string>& inf
   return info.param;
 }
 
-#define HOTLINE_INSTANTIATE_API_TEST(Suite)                                                 \
+#define HOTLINE_INSTANTIATE_API_TEST(Suite)                                            \
   INSTANTIATE_TEST_SUITE_P(Dialects, Suite, ::testing::Values("sqlite", "postgresql"), \
                            ::hotline::test::dialect_name)
 

@@ -113,7 +113,8 @@ TEST_P(AuthApiTest, AnAddressWithTooManyFailuresIsBlocked) {
   EXPECT_FALSE(blocked.header("retry-after").empty());
   // Unknown usernames leave a trace too, without inventing an actor.
   auto audit_probe = daemon_->log();
-  EXPECT_EQ(audit_probe.find("Whatever#123"), std::string::npos) << "passwords must never be logged";
+  EXPECT_EQ(audit_probe.find("Whatever#123"), std::string::npos)
+      << "passwords must never be logged";
 }
 
 TEST_P(AuthApiTest, PasswordChangeChecksTheOldOneAndThePolicy) {
@@ -123,7 +124,8 @@ TEST_P(AuthApiTest, PasswordChangeChecksTheOldOneAndThePolicy) {
                         {{"old_password", "nope"}, {"new_password", "Brand#New2027"}}, token);
   EXPECT_EQ(wrong_old.status, 403u) << wrong_old.body;
   EXPECT_EQ(wrong_old.json()["error"]["code"], "invalid_credentials");
-  auto weak = post("/api/v1/auth/password", {{"old_password", kDemoPassword}, {"new_password", "short"}}, token);
+  auto weak = post("/api/v1/auth/password",
+                   {{"old_password", kDemoPassword}, {"new_password", "short"}}, token);
   EXPECT_EQ(weak.status, 400u);
   EXPECT_EQ(weak.json()["error"]["code"], "weak_password");
   auto ok = post("/api/v1/auth/password",

@@ -17,7 +17,8 @@ TEST(PasswordPolicy, AcceptsStrongPasswords) {
 TEST(PasswordPolicy, SaysWhatIsWrong) {
   EXPECT_NE(check_password_policy("Ab1!", "x", 8)->find("at least 8"), std::string::npos);
   EXPECT_NE(check_password_policy("alllowercase", "x", 8)->find("three of"), std::string::npos);
-  EXPECT_NE(check_password_policy("Agent1Agent1!", "agent1", 8)->find("username"), std::string::npos);
+  EXPECT_NE(check_password_policy("Agent1Agent1!", "agent1", 8)->find("username"),
+            std::string::npos);
   EXPECT_NE(check_password_policy("Abc12345\x01", "x", 8)->find("control"), std::string::npos);
   EXPECT_TRUE(check_password_policy(std::string(300, 'a') + "A1", "x", 8).has_value());
 }

@@ -29,36 +29,47 @@ TEST_P(BadInputTest, MalformedJsonAndWrongTypes) {
   const auto admin = login("admin");
   auto headers = bearer(admin);
   headers["Content-Type"] = "application/json";
-  expect_error(client().request(verb::post, "/api/v1/users", "{\"username\": ", headers), 400, "invalid_json");
-  expect_error(client().request(verb::post, "/api/v1/users", "[1,2,3]", headers), 400, "invalid_json");
+  expect_error(client().request(verb::post, "/api/v1/users", "{\"username\": ", headers), 400,
+               "invalid_json");
+  expect_error(client().request(verb::post, "/api/v1/users", "[1,2,3]", headers), 400,
+               "invalid_json");
   expect_error(client().request(verb::post, "/api/v1/users", "", headers), 400, "invalid_json");
-  expect_error(client().request(verb::post, "/api/v1/auth/login", "\xff\xfe garbage", {}), 400, "invalid_json");
+  expect_error(client().request(verb::post, "/api/v1/auth/login", "\xff\xfe garbage", {}), 400,
+               "invalid_json");
   expect_error(client().post_json("/api/v1/auth/login", {{"username", 42}, {"password", "x"}}), 400,
                "validation_failed");
-  expect_error(client().post_json("/api/v1/auth/login", {{"username", "admin"}}), 400, "validation_failed");
-  expect_error(post("/api/v1/users", {{"username", {{"nested", true}}}}, admin), 400, "validation_failed");
+  expect_error(client().post_json("/api/v1/auth/login", {{"username", "admin"}}), 400,
+               "validation_failed");
+  expect_error(post("/api/v1/users", {{"username", {{"nested", true}}}}, admin), 400,
+               "validation_failed");
   expect_error(patch("/api/v1/users/1", {{"roles", {1, 2}}}, admin), 400, "validation_failed");
-  expect_error(patch("/api/v1/org-units/1", {{"sort_order", 1.5}}, admin), 400, "validation_failed");
+  expect_error(patch("/api/v1/org-units/1", {{"sort_order", 1.5}}, admin), 400,
+               "validation_failed");
   expect_still_serving();
 }
 
 TEST_P(BadInputTest, OversizeBodiesAreRefused) {
   const std::string huge = "{\"username\":\"" + std::string(64 * 1024, 'a') + "\"}";
-  auto response = client().request(verb::post, "/api/v1/auth/login", huge, {{"Content-Type", "application/json"}});
+  auto response = client().request(verb::post, "/api/v1/auth/login", huge,
+                                   {{"Content-Type", "application/json"}});
   expect_error(response, 413, "payload_too_large");
   expect_still_serving();
 }
 
 TEST_P(BadInputTest, InjectionLookingStringsAreJustText) {
   const auto admin = login("admin");
-  for (const std::string evil : {"' OR '1'='1", "admin'--", "x\"; DROP TABLE users; --", "%", "_"}) {
-    auto login_attempt = client().post_json("/api/v1/auth/login", {{"username", evil}, {"password", evil}});
+  for (const std::string evil :
+       {"' OR '1'='1", "admin'--", "x\"; DROP TABLE users; --", "%", "_"}) {
+    auto login_attempt =
+        client().post_json("/api/v1/auth/login", {{"username", evil}, {"password", evil}});
     EXPECT_EQ(login_attempt.status, 401u) << evil;
-    auto search = get("/api/v1/users?q=" + std::string(evil == "%" ? "%25" : "%27%20OR%201%3D1--"), admin);
+    auto search =
+        get("/api/v1/users?q=" + std::string(evil == "%" ? "%25" : "%27%20OR%201%3D1--"), admin);
     EXPECT_EQ(search.status, 200u);
     EXPECT_EQ(search.json()["total"], 0) << evil;
   }
-  auto created = post("/api/v1/org-units", {{"name", "'); DROP TABLE org_units; --"}, {"kind", "team"}}, admin);
+  auto created = post("/api/v1/org-units",
+                      {{"name", "'); DROP TABLE org_units; --"}, {"kind", "team"}}, admin);
   ASSERT_EQ(created.status, 201u);
   EXPECT_EQ(created.json()["name"], "'); DROP TABLE org_units; --");
   EXPECT_EQ(get("/api/v1/users", admin).json()["total"], 10);

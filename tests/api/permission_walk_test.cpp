@@ -34,7 +34,8 @@ using PermissionWalkTest = ApiTest;
 
 TEST_P(PermissionWalkTest, EveryRouteAnswersEveryRoleAsDeclared) {
   const auto doc = client().get("/api/v1/openapi.json").json();
-  const std::vector<std::string> accounts = {"", "admin", "supervisor1", "leader1", "agent1", "dept1", "auditor1"};
+  const std::vector<std::string> accounts = {"",       "admin", "supervisor1", "leader1",
+                                             "agent1", "dept1", "auditor1"};
   int checked = 0;
   for (const auto& account : accounts) {
     std::string token = account.empty() ? "" : login(account);
@@ -55,9 +56,10 @@ TEST_P(PermissionWalkTest, EveryRouteAnswersEveryRoleAsDeclared) {
         if (!token.empty()) headers = bearer(token);
         const bool with_body = method == "post" || method == "patch" || method == "put";
         if (with_body) headers["Content-Type"] = "application/json";
-        auto response = client().request(verb_of(method), concrete(path), with_body ? "{}" : "", headers);
-        const auto where = account + " " + method + " " + path + " -> " + std::to_string(response.status) + " " +
-                           response.body.substr(0, 200);
+        auto response =
+            client().request(verb_of(method), concrete(path), with_body ? "{}" : "", headers);
+        const auto where = account + " " + method + " " + path + " -> " +
+                           std::to_string(response.status) + " " + response.body.substr(0, 200);
         ++checked;
         if (declared == "public") {
           EXPECT_NE(response.status, 401u) << where;

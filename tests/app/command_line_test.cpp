@@ -20,12 +20,14 @@ struct Run {
 };
 
 Run run(const std::string& arguments, const std::string& env = "") {
-  const std::string command = env + " " + daemon_binary_path() + " " + arguments + " 2>&1 </dev/null";
+  const std::string command =
+      env + " " + daemon_binary_path() + " " + arguments + " 2>&1 </dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return {-1, "popen failed"};
   std::string output;
   std::array<char, 4096> buffer{};
-  while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    output.append(buffer.data(), n);
   const int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
@@ -66,7 +68,8 @@ TEST(CommandLine, BadOptionValuesAreRefused) {
   EXPECT_EQ(bad_db.exit_code, 0) << "check-config validates syntax only";
   auto bad_db_run = run("migrate --db mysql://x --data-dir " + dir.path());
   EXPECT_NE(bad_db_run.exit_code, 0);
-  EXPECT_NE(bad_db_run.output.find("sqlite:// or postgresql://"), std::string::npos) << bad_db_run.output;
+  EXPECT_NE(bad_db_run.output.find("sqlite:// or postgresql://"), std::string::npos)
+      << bad_db_run.output;
   auto missing = run("--config /nonexistent.toml");
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.output.find("/nonexistent.toml"), std::string::npos);
@@ -92,7 +95,8 @@ TEST(CommandLine, InitAdminCreatesTheFirstAdministrator) {
   EXPECT_NE(weak.output.find("at least"), std::string::npos) << weak.output;
   auto created = run("init-admin --username boss --password-env PW" + data, "PW='First#Admin2026'");
   ASSERT_EQ(created.exit_code, 0) << created.output;
-  EXPECT_EQ(created.output.find("First#Admin2026"), std::string::npos) << "the password must not be echoed";
+  EXPECT_EQ(created.output.find("First#Admin2026"), std::string::npos)
+      << "the password must not be echoed";
 
   DaemonOptions options;
   options.demo = false;
@@ -100,8 +104,9 @@ TEST(CommandLine, InitAdminCreatesTheFirstAdministrator) {
   DaemonProcess daemon(options);
   EXPECT_NO_THROW(daemon.login("boss", "First#Admin2026"));
   EXPECT_EQ(daemon.log().find("DEMO ACCOUNTS"), std::string::npos);
-  auto audit = daemon.client().get("/api/v1/audit?action=user.init_admin",
-                                   {{"Authorization", "Bearer " + daemon.login("boss", "First#Admin2026")}});
+  auto audit =
+      daemon.client().get("/api/v1/audit?action=user.init_admin",
+                          {{"Authorization", "Bearer " + daemon.login("boss", "First#Admin2026")}});
   EXPECT_EQ(audit.json()["total"], 1) << audit.body;
 }
 

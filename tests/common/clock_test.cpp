@@ -22,9 +22,9 @@ TEST(Clock, ParsesZonesFractionsAndDates) {
 }
 
 TEST(Clock, RejectsNonsense) {
-  for (const char* bad : {"", "2026", "2026-13-01", "2026-02-30", "2026-11-28T25:00:00Z",
-                          "2026-11-28T10:00:00", "2026-11-28T10:00:00Zjunk", "abcd-ef-gh",
-                          "2026-11-28T10:00:00+0800"})
+  for (const char* bad :
+       {"", "2026", "2026-13-01", "2026-02-30", "2026-11-28T25:00:00Z", "2026-11-28T10:00:00",
+        "2026-11-28T10:00:00Zjunk", "abcd-ef-gh", "2026-11-28T10:00:00+0800"})
     EXPECT_FALSE(parse_iso8601(bad).has_value()) << bad;
 }
 

@@ -13,9 +13,9 @@ TEST(Random, TokensAreUrlSafeAndDistinct) {
   for (int i = 0; i < 100; ++i) {
     const auto token = random_token(32);
     EXPECT_EQ(token.size(), 43u);
-    EXPECT_EQ(token.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     tokens.insert(token);
   }
   EXPECT_EQ(tokens.size(), 100u);

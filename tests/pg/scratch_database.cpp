@@ -25,7 +25,8 @@ std::string unique_suffix() {
 
 std::string postgres_server_url() {
   const char* file = std::getenv("HOTLINE_TEST_PG_URL_FILE");
-  if (!file) throw std::runtime_error("HOTLINE_TEST_PG_URL_FILE is not set: run the tests through ctest");
+  if (!file)
+    throw std::runtime_error("HOTLINE_TEST_PG_URL_FILE is not set: run the tests through ctest");
   std::ifstream in(file);
   std::string url;
   if (!in || !std::getline(in, url) || url.empty())

@@ -35,7 +35,8 @@ TEST_P(MigrationsTest, NewerDatabaseIsRefused) {
 
 TEST_P(MigrationsTest, FailingMigrationRollsBackAndSaysWhich) {
   auto migrations = all_migrations();
-  migrations.push_back({999, "broken on purpose", {"CREATE TABLE ok_table (id INTEGER)", "NOT SQL AT ALL"}, {}, {}});
+  migrations.push_back(
+      {999, "broken on purpose", {"CREATE TABLE ok_table (id INTEGER)", "NOT SQL AT ALL"}, {}, {}});
   auto result = migrate(*db_, migrations);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, "migration_failed");
@@ -54,7 +55,8 @@ TEST_P(MigrationsTest, FailingMigrationRollsBackAndSaysWhich) {
 
 TEST_P(MigrationsTest, AuditLogIsAppendOnly) {
   soci::session sql(db_->pool());
-  sql << "INSERT INTO audit_log (at, source_ip, action, success, detail) VALUES (1, '', 'x', 1, '{}')";
+  sql << "INSERT INTO audit_log (at, source_ip, action, success, detail) VALUES (1, '', 'x', 1, "
+         "'{}')";
   EXPECT_THROW(sql << "UPDATE audit_log SET action = 'y'", std::exception);
   EXPECT_THROW(sql << "DELETE FROM audit_log", std::exception);
   int rows = 0;
@@ -64,7 +66,8 @@ TEST_P(MigrationsTest, AuditLogIsAppendOnly) {
 
 TEST_P(MigrationsTest, ForeignKeysAreEnforced) {
   soci::session sql(db_->pool());
-  EXPECT_THROW(sql << "INSERT INTO user_roles (user_id, role_id) VALUES (424242, 1)", std::exception);
+  EXPECT_THROW(sql << "INSERT INTO user_roles (user_id, role_id) VALUES (424242, 1)",
+               std::exception);
 }
 
 HOTLINE_INSTANTIATE_STORE_TEST(MigrationsTest);

@@ -24,7 +24,8 @@ class RepositoriesTest : public StoreTest {
     return *created;
   }
   User add_user(const std::string& username, std::vector<std::string> roles,
-                std::optional<Id> unit = std::nullopt, std::optional<std::string> extension = std::nullopt) {
+                std::optional<Id> unit = std::nullopt,
+                std::optional<std::string> extension = std::nullopt) {
     NewUser user;
     user.username = username;
     user.display_name = "名字 " + username;
@@ -228,7 +229,10 @@ TEST_P(RepositoriesTest, SessionsExpireAndEnd) {
   SessionRepository sessions(*db_);
   const EpochMs now = now_ms();
   for (const char* id : {"s1", "s2", "s3"})
-    ASSERT_TRUE(sessions.create({id, user.id, now, now, now + (id[1] == '3' ? -1 : 60'000), "127.0.0.1", "ua"}).ok());
+    ASSERT_TRUE(
+        sessions
+            .create({id, user.id, now, now, now + (id[1] == '3' ? -1 : 60'000), "127.0.0.1", "ua"})
+            .ok());
   EXPECT_EQ(*sessions.purge_expired(now), 1);
   auto found = sessions.find("s1");
   ASSERT_TRUE(found.ok() && found->has_value());

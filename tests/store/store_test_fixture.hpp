@@ -36,7 +36,7 @@ inline std::string dialect_name(const ::testing::TestParamInfo<std::string>& inf
   return info.param;
 }
 
-#define HOTLINE_INSTANTIATE_STORE_TEST(Suite)                                            \
+#define HOTLINE_INSTANTIATE_STORE_TEST(Suite)                                          \
   INSTANTIATE_TEST_SUITE_P(Dialects, Suite, ::testing::Values("sqlite", "postgresql"), \
                            ::hotline::store::dialect_name)
 

@@ -65,7 +65,9 @@ Response call_route(const ServerContext& context, const Route& route, Request& r
 
 }  // namespace
 
-bool is_api_path(std::string_view path) { return path == "/api" || path.substr(0, 5) == "/api/"; }
+bool is_api_path(std::string_view path) {
+  return path == "/api" || path.substr(0, 5) == "/api/";
+}
 
 std::string readable_json_error(const char* what) {
   std::string_view message(what);

@@ -5,8 +5,8 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <future>
@@ -103,16 +103,21 @@ HttpServer::HttpServer(ServerOptions options, const Router& router, Authenticato
   describe_metrics(metrics);
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
-std::uint16_t HttpServer::port() const { return impl_->port; }
+std::uint16_t HttpServer::port() const {
+  return impl_->port;
+}
 
 Status HttpServer::start() {
   auto& impl = *impl_;
   const auto& listen = impl.context->options.listen;
   if (impl.started) return Error{"already_started", "the HTTP server is already running"};
   const auto fail = [&](const std::string& why) {
-    return Error{"bind_failed", fmt::format("cannot listen on {}: {}", format_address(listen), why)};
+    return Error{"bind_failed",
+                 fmt::format("cannot listen on {}: {}", format_address(listen), why)};
   };
 
   beast::error_code ec;
@@ -122,8 +127,8 @@ Status HttpServer::start() {
     endpoint = tcp::endpoint(address, listen.port);
   } else {
     tcp::resolver resolver(impl.io);
-    const auto results = resolver.resolve(listen.host, std::to_string(listen.port),
-                                          tcp::resolver::passive, ec);
+    const auto results =
+        resolver.resolve(listen.host, std::to_string(listen.port), tcp::resolver::passive, ec);
     if (ec || results.empty()) return fail(ec ? ec.message() : "host not found");
     endpoint = results.begin()->endpoint();
   }
@@ -165,8 +170,8 @@ Status HttpServer::start() {
       }
     });
   }
-  spdlog::info("http listening on {} ({} threads)",
-               format_address({listen.host, impl.port}), thread_count);
+  spdlog::info("http listening on {} ({} threads)", format_address({listen.host, impl.port}),
+               thread_count);
   return ok_status();
 }
 
@@ -192,8 +197,7 @@ void HttpServer::stop() {
   acceptor_closed.get_future().wait();
   for (const auto& connection : context.connections.snapshot()) connection->shutdown();
   if (!context.connections.wait_until_empty(kStopGrace))
-    spdlog::warn("http stop: connections still open after {} s, cutting them",
-                 kStopGrace.count());
+    spdlog::warn("http stop: connections still open after {} s, cutting them", kStopGrace.count());
   impl.io.stop();
   for (auto& thread : impl.threads) thread.join();
   impl.threads.clear();

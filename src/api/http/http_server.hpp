@@ -25,6 +25,8 @@ struct ServerOptions {
   std::size_t body_limit_bytes = 1024 * 1024;
   int request_timeout_seconds = 30;
   std::string web_root;
+  // io threads. Handlers block (database) and run on these threads, so this is also the
+  // number of requests handled at once.
   int threads = 4;
   std::string version;
   // How often a WebSocket session's credentials are checked again (logout, expiry).

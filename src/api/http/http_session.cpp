@@ -60,7 +60,9 @@ bool expects_continue(const http::request_parser<http::string_body>& parser) {
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, ServerContext& context)
-    : stream_(std::move(socket)), context_(context), remote_address_(peer_address(stream_.socket())) {}
+    : stream_(std::move(socket)),
+      context_(context),
+      remote_address_(peer_address(stream_.socket())) {}
 
 HttpSession::~HttpSession() {
   if (exchange_) context_.metrics.gauge_add("hotline_http_requests_in_flight", {}, -1);
@@ -88,10 +90,9 @@ void HttpSession::read_header() {
   // One deadline for the whole request, so a client trickling bytes cannot hold a thread's
   // worth of socket forever.
   stream_.expires_after(std::chrono::seconds(context_.options.request_timeout_seconds));
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            self->on_header(ec);
-                          });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
 void HttpSession::on_header(beast::error_code ec) {
@@ -107,10 +108,9 @@ void HttpSession::on_header(beast::error_code ec) {
 }
 
 void HttpSession::read_body() {
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->on_body(ec);
-                   });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
 }
 
 void HttpSession::on_body(beast::error_code ec) {
@@ -121,9 +121,10 @@ void HttpSession::on_body(beast::error_code ec) {
 void HttpSession::on_read_error(beast::error_code ec) {
   if (ec == http::error::body_limit) {
     if (!exchange_) begin_exchange();
-    return send_error(413, "payload_too_large",
-                      fmt::format("request body exceeds {} bytes", context_.options.body_limit_bytes),
-                      After::Drain);
+    return send_error(
+        413, "payload_too_large",
+        fmt::format("request body exceeds {} bytes", context_.options.body_limit_bytes),
+        After::Drain);
   }
   if (is_parse_error(ec)) {
     if (!exchange_) begin_exchange();
@@ -167,9 +168,8 @@ void HttpSession::finish_exchange(unsigned status) {
                               {{"route", exchange_->route}}, seconds,
                               {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
     // Path without query, never bodies or tokens: the access log must hold no personal data.
-    spdlog::info("http {} {} {} {:.1f}ms user={} id={}", exchange_->method, exchange_->path,
-                 status, seconds * 1000,
-                 exchange_->user_id ? std::to_string(*exchange_->user_id) : "-",
+    spdlog::info("http {} {} {} {:.1f}ms user={} id={}", exchange_->method, exchange_->path, status,
+                 seconds * 1000, exchange_->user_id ? std::to_string(*exchange_->user_id) : "-",
                  exchange_->request_id);
   }
   // Last, so that a zero gauge implies the counters above are complete.
@@ -215,8 +215,7 @@ void HttpSession::handle_websocket(Request request) {
     spdlog::error("http websocket: authentication failed: {}", error.what());
     return send_error(500, "internal", "internal server error", After::Close);
   }
-  if (!principal)
-    return send_error(401, "unauthorized", "authentication required", After::Close);
+  if (!principal) return send_error(401, "unauthorized", "authentication required", After::Close);
   exchange_->user_id = principal->user_id;
   finish_exchange(101);
   // The WebSocket has its own timeouts (handshake, idle pings).
@@ -293,12 +292,12 @@ void HttpSession::write(http::response<Body> message, After after) {
   const auto status = message.result_int();
   auto shared = std::make_shared<http::response<Body>>(std::move(message));
   stream_.expires_after(std::chrono::seconds(context_.options.request_timeout_seconds));
-  http::async_write(stream_, *shared,
-                    [self = shared_from_this(), shared, after, status](beast::error_code ec,
-                                                                       std::size_t) {
-                      self->finish_exchange(status);
-                      self->on_write(after, ec);
-                    });
+  http::async_write(
+      stream_, *shared,
+      [self = shared_from_this(), shared, after, status](beast::error_code ec, std::size_t) {
+        self->finish_exchange(status);
+        self->on_write(after, ec);
+      });
 }
 
 void HttpSession::on_write(After after, beast::error_code ec) {

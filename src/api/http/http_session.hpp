@@ -1,10 +1,10 @@
 #pragma once
 // One HTTP connection: reads requests (keep-alive), dispatches them, writes responses, and
 // hands the socket to a WebSocketSession on an authenticated upgrade.
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>

@@ -31,9 +31,13 @@ bool is_json_media_type(std::string_view content_type) {
 
 }  // namespace
 
-std::string Request::header(http::field field) const { return std::string(raw[field]); }
+std::string Request::header(http::field field) const {
+  return std::string(raw[field]);
+}
 
-std::string Request::header(std::string_view name) const { return std::string(raw[name]); }
+std::string Request::header(std::string_view name) const {
+  return std::string(raw[name]);
+}
 
 std::optional<std::string> Request::cookie(std::string_view name) const {
   const auto [first, last] = raw.equal_range(http::field::cookie);
@@ -61,8 +65,7 @@ nlohmann::json Request::json_body() const {
     throw ApiError{415, "unsupported_media_type", "Content-Type must be application/json"};
   auto value = nlohmann::json::parse(raw.body(), nullptr, false);
   if (value.is_discarded()) throw ApiError{400, "invalid_json", "request body is not valid JSON"};
-  if (!value.is_object())
-    throw ApiError{400, "invalid_json", "request body must be a JSON object"};
+  if (!value.is_object()) throw ApiError{400, "invalid_json", "request body must be a JSON object"};
   return value;
 }
 

@@ -35,11 +35,11 @@ struct ApiError {
 
 struct Request {
   http::request<http::string_body> raw;
-  std::string path;                                 // percent-decoded, without the query
-  std::map<std::string, std::string> query;         // percent-decoded query parameters
-  std::map<std::string, std::string> path_params;   // from {name} segments of the route
-  std::string remote_address;                       // peer IP as text
-  std::optional<Principal> principal;               // set for non-public routes
+  std::string path;                                // percent-decoded, without the query
+  std::map<std::string, std::string> query;        // percent-decoded query parameters
+  std::map<std::string, std::string> path_params;  // from {name} segments of the route
+  std::string remote_address;                      // peer IP as text
+  std::optional<Principal> principal;              // set for non-public routes
 
   std::string header(http::field field) const;
   std::string header(std::string_view name) const;
@@ -74,7 +74,9 @@ struct Access {
 
   static Access public_route() { return {Kind::Public, {}}; }
   static Access authenticated() { return {Kind::Authenticated, {}}; }
-  static Access permission_required(std::string code) { return {Kind::Permission, std::move(code)}; }
+  static Access permission_required(std::string code) {
+    return {Kind::Permission, std::move(code)};
+  }
   // "public", "authenticated" or the permission code (the OpenAPI x-permission value).
   std::string label() const;
 };
@@ -90,8 +92,8 @@ struct RouteSpec {
   http::verb method = http::verb::get;
   std::string path;  // e.g. "/api/v1/users/{id}"
   Access access;
-  std::string tag;      // OpenAPI tag, e.g. "users"
-  std::string summary;  // one line
+  std::string tag;                 // OpenAPI tag, e.g. "users"
+  std::string summary;             // one line
   nlohmann::json request_schema;   // JSON schema of the body, null when none
   nlohmann::json response_schema;  // JSON schema of the success body, null when none
   unsigned success_status = 200;

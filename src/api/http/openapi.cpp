@@ -40,10 +40,23 @@ std::string operation_id(http::verb method, const std::string& path) {
   return id;
 }
 
+std::string success_description(unsigned status) {
+  switch (status) {
+    case 101:
+      return "Switching to the WebSocket protocol";
+    case 201:
+      return "Created";
+    case 204:
+      return "No content";
+    default:
+      return "Success";
+  }
+}
+
 json error_response(const std::string& description) {
-  return {{"description", description},
-          {"content",
-           {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+  return {
+      {"description", description},
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 json operation_for(const RouteSpec& spec, const std::string& operation_id) {
@@ -72,12 +85,11 @@ json operation_for(const RouteSpec& spec, const std::string& operation_id) {
   const bool has_body = !spec.request_schema.is_null();
   if (has_body) {
     operation["requestBody"] = {
-        {"required", true},
-        {"content", {{"application/json", {{"schema", spec.request_schema}}}}}};
+        {"required", true}, {"content", {{"application/json", {{"schema", spec.request_schema}}}}}};
   }
 
   json responses = json::object();
-  json success = {{"description", spec.success_status == 204 ? "No content" : "Success"}};
+  json success = {{"description", success_description(spec.success_status)}};
   if (spec.success_status != 204 && !spec.response_schema.is_null())
     success["content"] = {{"application/json", {{"schema", spec.response_schema}}}};
   responses[std::to_string(spec.success_status)] = std::move(success);
@@ -115,8 +127,9 @@ nlohmann::json build_openapi(const Router& router, const std::string& version) {
       {"info",
        {{"title", "Hotline API"},
         {"version", version},
-        {"description", "REST API of the Hotline call centre. Every operation names the "
-                        "permission it needs in x-permission."}}},
+        {"description",
+         "REST API of the Hotline call centre. Every operation names the "
+         "permission it needs in x-permission."}}},
       {"servers", json::array({{{"url", "/"}}})},
       {"security", json::array({{{"bearer", json::array()}}, {{"cookie", json::array()}}})},
       {"paths", std::move(paths)},

@@ -52,8 +52,7 @@ std::optional<std::vector<bool>> match_segments(const std::vector<std::string>& 
   }
   if (params) {
     for (std::size_t i = 0; i < pattern.size(); ++i)
-      if (is_param(pattern[i]))
-        (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
+      if (is_param(pattern[i])) (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
   }
   return literal;
 }

@@ -21,8 +21,8 @@ class Closable {
 class WebSocketSession;
 
 struct ServerContext {
-  ServerContext(ServerOptions options_in, const Router& router_in,
-                Authenticator authenticator_in, hotline::Metrics& metrics_in)
+  ServerContext(ServerOptions options_in, const Router& router_in, Authenticator authenticator_in,
+                hotline::Metrics& metrics_in)
       : options(std::move(options_in)),
         router(router_in),
         authenticator(std::move(authenticator_in)),
@@ -35,7 +35,7 @@ struct ServerContext {
   hotline::Metrics& metrics;
   const StaticFiles static_files;
 
-  SessionRegistry<Closable> connections;        // every live connection
+  SessionRegistry<Closable> connections;         // every live connection
   SessionRegistry<WebSocketSession> websockets;  // open WebSockets, for event fan-out
   std::atomic<bool> stopping{false};
 

@@ -51,9 +51,8 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
     if (part.empty()) continue;
     const auto equals = part.find('=');
     auto key = percent_decode(part.substr(0, equals), true);
-    auto value = equals == std::string_view::npos
-                     ? std::optional<std::string>{""}
-                     : percent_decode(part.substr(equals + 1), true);
+    auto value = equals == std::string_view::npos ? std::optional<std::string>{""}
+                                                  : percent_decode(part.substr(equals + 1), true);
     if (!key || !value) return std::nullopt;
     result.emplace(std::move(*key), std::move(*value));
   }

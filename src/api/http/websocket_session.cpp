@@ -44,9 +44,8 @@ void WebSocketSession::start() {
   connection_id_ = context_.connections.add(weak_from_this());
   socket_.set_option(websocket::stream_base::timeout{kHandshakeTimeout, kIdleTimeout, true});
   socket_.read_message_max(kMaxIncomingBytes);
-  socket_.async_accept(upgrade_.raw, [self = shared_from_this()](beast::error_code ec) {
-    self->on_accept(ec);
-  });
+  socket_.async_accept(upgrade_.raw,
+                       [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
 }
 
 void WebSocketSession::on_accept(beast::error_code ec) {
@@ -59,11 +58,9 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   if (context_.stopping) return close_with({websocket::close_code::going_away, "server stopping"});
   websocket_id_ = context_.websockets.add(weak_from_this());
   spdlog::info("websocket open user={}", principal_.user_id);
-  enqueue(std::make_shared<const std::string>(
-      to_text({{"type", "hello"},
-               {"data",
-                {{"user", principal_.username},
-                 {"server_version", context_.options.version}}}})));
+  enqueue(std::make_shared<const std::string>(to_text(
+      {{"type", "hello"},
+       {"data", {{"user", principal_.username}, {"server_version", context_.options.version}}}})));
   schedule_reauthentication();
   read_next();
 }
@@ -121,16 +118,16 @@ void WebSocketSession::write_next() {
   writing_ = true;
   auto text = outgoing_.front();
   socket_.text(true);
-  socket_.async_write(net::buffer(*text), [self = shared_from_this(), text](beast::error_code ec,
-                                                                          std::size_t) {
-    if (ec) {
-      self->writing_ = false;
-      self->outgoing_.clear();
-      return;
-    }
-    if (!self->outgoing_.empty()) self->outgoing_.pop_front();
-    self->write_next();
-  });
+  socket_.async_write(net::buffer(*text),
+                      [self = shared_from_this(), text](beast::error_code ec, std::size_t) {
+                        if (ec) {
+                          self->writing_ = false;
+                          self->outgoing_.clear();
+                          return;
+                        }
+                        if (!self->outgoing_.empty()) self->outgoing_.pop_front();
+                        self->write_next();
+                      });
 }
 
 void WebSocketSession::close_with(const websocket::close_reason& reason) {

@@ -46,8 +46,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Router router;
-  router.add({http::verb::get, "/healthz", Access::public_route()},
-             [](Request&) { return Response::json({{"status", "ok"}}); });
+  router.add({http::verb::get, "/healthz", Access::public_route()}, [](Request&) {
+    return Response::json({{"status", "ok"}});
+  });
   router.add({http::verb::post, "/api/v1/auth/login", Access::public_route()}, [](Request& r) {
     const auto body = r.json_body();
     if (body.value("username", "") == "demo" && body.value("password", "") == "demo")
@@ -56,8 +57,8 @@ int main(int argc, char** argv) {
   });
   Metrics metrics;
   EventBus bus;
-  HttpServer server({*endpoint, 1024 * 1024, 30, option(args, "--web-root"), 1, "fake"}, router,
-                    {}, metrics, bus);
+  HttpServer server({*endpoint, 1024 * 1024, 30, option(args, "--web-root"), 1, "fake"}, router, {},
+                    metrics, bus);
   if (auto started = server.start(); !started) {
     std::cerr << started.error().message << std::endl;
     return 1;

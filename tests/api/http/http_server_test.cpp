@@ -59,8 +59,8 @@ TEST_F(ServerTest, PermissionRouteChecksThePermission) {
 }
 
 TEST_F(ServerTest, NoContentHasNoBody) {
-  const auto response = client().request(verb_ns::verb::delete_, "/api/v1/things/7", "",
-                                         bearer("good"));
+  const auto response =
+      client().request(verb_ns::verb::delete_, "/api/v1/things/7", "", bearer("good"));
   EXPECT_EQ(response.status, 204u);
   EXPECT_TRUE(response.body.empty());
 }
@@ -74,8 +74,8 @@ TEST_F(ServerTest, UnknownApiPathIsJson404) {
 }
 
 TEST_F(ServerTest, WrongMethodIs405WithAllow) {
-  const auto response = client().request(verb_ns::verb::put, "/api/v1/things/7", "{}",
-                                         bearer("good"));
+  const auto response =
+      client().request(verb_ns::verb::put, "/api/v1/things/7", "{}", bearer("good"));
   EXPECT_EQ(response.status, 405u);
   EXPECT_EQ(error_code_of(response), "method_not_allowed");
   EXPECT_EQ(response.header("allow"), "DELETE, GET, HEAD");
@@ -259,8 +259,9 @@ TEST_F(ServerTest, RecordsMetrics) {
       << text;
   EXPECT_NE(text.find("route=\"static\",status=\"200\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("route=\"unmatched\",status=\"404\"} 1"), std::string::npos) << text;
-  EXPECT_NE(text.find("hotline_http_request_duration_seconds_count{route=\"/api/v1/things/{id}\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("hotline_http_request_duration_seconds_count{route=\"/api/v1/things/{id}\"} 1"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("hotline_http_requests_in_flight 0"), std::string::npos) << text;
   EXPECT_NE(text.find("hotline_websocket_connections 0"), std::string::npos) << text;

@@ -10,22 +10,44 @@ using nlohmann::json;
 Router sample_router() {
   Router router;
   const auto ok = [](Request&) { return Response::json(json::object()); };
-  router.add({http::verb::get, "/healthz", Access::public_route(), "system", "Health", nullptr,
+  router.add({http::verb::get,
+              "/healthz",
+              Access::public_route(),
+              "system",
+              "Health",
+              nullptr,
               {{"type", "object"}}},
              ok);
-  router.add({http::verb::get, "/api/v1/users", Access::permission_required("users.read"), "users",
-              "List users", nullptr, {{"type", "array"}}, 200,
+  router.add({http::verb::get,
+              "/api/v1/users",
+              Access::permission_required("users.read"),
+              "users",
+              "List users",
+              nullptr,
+              {{"type", "array"}},
+              200,
               {{"q", "string", "Search text"}, {"page", "integer", ""}}},
              ok);
-  router.add({http::verb::post, "/api/v1/users", Access::permission_required("users.manage"),
-              "users", "Create a user", {{"type", "object"}}, {{"type", "object"}}, 201},
+  router.add({http::verb::post,
+              "/api/v1/users",
+              Access::permission_required("users.manage"),
+              "users",
+              "Create a user",
+              {{"type", "object"}},
+              {{"type", "object"}},
+              201},
              ok);
   router.add({http::verb::delete_, "/api/v1/users/{id}/roles/{role_code}",
               Access::permission_required("users.manage"), "users", "Remove a role", nullptr,
               nullptr, 204},
              ok);
-  router.add({http::verb::get, "/api/v1/auth/me", Access::authenticated(), "auth", "Who am I",
-              nullptr, {{"type", "object"}}},
+  router.add({http::verb::get,
+              "/api/v1/auth/me",
+              Access::authenticated(),
+              "auth",
+              "Who am I",
+              nullptr,
+              {{"type", "object"}}},
              ok);
   return router;
 }

@@ -51,8 +51,7 @@ TEST(Router, LiteralSegmentBeatsParameterWhateverTheOrder) {
   Router router;
   router.add(spec(http::verb::get, "/api/v1/users/{id}"), answer("one"));
   router.add(spec(http::verb::get, "/api/v1/users/me"), answer("me"));
-  EXPECT_EQ(router.match(http::verb::get, "/api/v1/users/me").route->spec.path,
-            "/api/v1/users/me");
+  EXPECT_EQ(router.match(http::verb::get, "/api/v1/users/me").route->spec.path, "/api/v1/users/me");
   EXPECT_EQ(router.match(http::verb::get, "/api/v1/users/5").route->spec.path,
             "/api/v1/users/{id}");
 }
@@ -93,8 +92,7 @@ TEST(Router, RejectsMalformedPatterns) {
   EXPECT_THROW(router.add(spec(http::verb::get, "api/v1"), answer("x")), std::logic_error);
   EXPECT_THROW(router.add(spec(http::verb::get, "/a/{id"), answer("x")), std::logic_error);
   EXPECT_THROW(router.add(spec(http::verb::get, "/a/{}"), answer("x")), std::logic_error);
-  EXPECT_THROW(router.add(spec(http::verb::get, "/a/{id}/b/{id}"), answer("x")),
-               std::logic_error);
+  EXPECT_THROW(router.add(spec(http::verb::get, "/a/{id}/b/{id}"), answer("x")), std::logic_error);
 }
 
 TEST(Router, UnknownPathIsNotFound) {

@@ -63,22 +63,25 @@ class ServerTest : public ::testing::Test {
       result.access = std::move(access);
       return result;
     };
-    router.add(spec(http::verb::get, "/api/v1/public", Access::public_route()),
-               [](Request& r) {
-                 return Response::json({{"ok", true}, {"page", r.query_int("page").value_or(0)}});
-               });
+    router.add(spec(http::verb::get, "/api/v1/public", Access::public_route()), [](Request& r) {
+      return Response::json({{"ok", true}, {"page", r.query_int("page").value_or(0)}});
+    });
     router.add(spec(http::verb::get, "/api/v1/me", Access::authenticated()), [](Request& r) {
       return Response::json({{"user", r.user().username}, {"address", r.remote_address}});
     });
     router.add(spec(http::verb::get, "/api/v1/things/{id}", Access::permission_required("x.read")),
-               [](Request& r) { return Response::json({{"id", r.id_param("id")}}); });
+               [](Request& r) {
+                 return Response::json({{"id", r.id_param("id")}});
+               });
     router.add(
         spec(http::verb::delete_, "/api/v1/things/{id}", Access::permission_required("x.read")),
         [](Request&) { return Response::no_content(); });
     router.add(spec(http::verb::post, "/api/v1/echo", Access::public_route()),
                [](Request& r) { return Response::json(r.json_body()); });
     router.add(spec(http::verb::get, "/api/v1/fail/api", Access::public_route()),
-               [](Request&) -> Response { throw ApiError{409, "conflict", "already taken"}; });
+               [](Request&) -> Response {
+                 throw ApiError{409, "conflict", "already taken"};
+               });
     router.add(spec(http::verb::get, "/api/v1/fail/json", Access::public_route()),
                [](Request&) -> Response {
                  const nlohmann::json number = 1;
@@ -92,10 +95,9 @@ class ServerTest : public ::testing::Test {
       response.headers.emplace_back("Set-Cookie", "b=2; Path=/");
       return response;
     });
-    router.add(spec(http::verb::get, std::string(kWebSocketPath), Access::authenticated()),
-               [](Request&) {
-                 return Response::error(400, "bad_request", "WebSocket upgrade required");
-               });
+    router.add(
+        spec(http::verb::get, std::string(kWebSocketPath), Access::authenticated()),
+        [](Request&) { return Response::error(400, "bad_request", "WebSocket upgrade required"); });
   }
 
   static void write(const std::filesystem::path& file, const std::string& content) {
