@@ -1,4 +1,4 @@
-import { ElMessage } from 'element-plus'
+import { ElMessage, ElMessageBox } from 'element-plus'
 import { ApiError } from '@/api/http'
 import { i18n } from '@/i18n'
 
@@ -26,4 +26,17 @@ export function showError(e: unknown) {
 
 export function isCancel(e: unknown): boolean {
   return e === 'cancel' || e === 'close'
+}
+
+/**
+ * Confirmation box with translated buttons (ElMessageBox called as a function does not see
+ * ElConfigProvider's locale). Rejects with 'cancel' / 'close' when dismissed.
+ */
+export function confirmAction(message: string, type: 'warning' | 'info' = 'warning') {
+  const { t } = i18n.global
+  return ElMessageBox.confirm(message, t('common.confirmTitle'), {
+    type,
+    confirmButtonText: t('common.confirm'),
+    cancelButtonText: t('common.cancel'),
+  })
 }
