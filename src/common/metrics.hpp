@@ -32,8 +32,8 @@ class Metrics {
   struct Family {
     std::string type;  // counter, gauge or histogram
     std::string help;
-    std::map<Labels, double> values;          // counters and gauges
-    std::vector<double> bounds;               // histograms: sorted, fixed on first use
+    std::map<Labels, double> values;  // counters and gauges
+    std::vector<double> bounds;       // histograms: sorted, fixed on first use
     std::map<Labels, Histogram> histograms;
   };
 

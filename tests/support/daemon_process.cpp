@@ -31,8 +31,7 @@ constexpr auto kStopGrace = std::chrono::seconds(10);
 
 fs::path make_temp_dir() {
   auto pattern = (fs::temp_directory_path() / "hotline-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr)
-    throw std::runtime_error("mkdtemp failed for " + pattern);
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
   return pattern;
 }
 
@@ -194,7 +193,9 @@ std::string DaemonProcess::log_tail(std::size_t bytes) const {
   return text;
 }
 
-HttpClient DaemonProcess::client() const { return HttpClient("127.0.0.1", port_); }
+HttpClient DaemonProcess::client() const {
+  return HttpClient("127.0.0.1", port_);
+}
 
 std::string DaemonProcess::login(const std::string& user, const std::string& password) {
   const auto response =

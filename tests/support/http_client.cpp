@@ -127,11 +127,11 @@ std::string HttpClient::raw_exchange(const std::string& bytes) {
     std::size_t got = 0;
     stream.expires_at(deadline);
     const auto ec = run_step(io, [&](auto handler) {
-      stream.async_read_some(net::buffer(chunk), [&got, handler](beast::error_code read_ec,
-                                                                 std::size_t n) mutable {
-        got = n;
-        handler(read_ec);
-      });
+      stream.async_read_some(net::buffer(chunk),
+                             [&got, handler](beast::error_code read_ec, std::size_t n) mutable {
+                               got = n;
+                               handler(read_ec);
+                             });
     });
     received.append(chunk.data(), got);
     if (ec) break;

@@ -55,12 +55,13 @@ WsClient WsClient::connect(const std::string& host, std::uint16_t port, const st
   tcp::resolver resolver(impl->io);
   const auto endpoints = resolver.resolve(host, std::to_string(port));
   layer.expires_after(std::chrono::seconds(10));
-  if (const auto ec = run_step(impl->io, [&](auto handler) { layer.async_connect(endpoints, handler); }))
+  if (const auto ec =
+          run_step(impl->io, [&](auto handler) { layer.async_connect(endpoints, handler); }))
     throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " +
                              ec.message());
 
-  impl->socket.set_option(websocket::stream_base::decorator(
-      [headers](websocket::request_type& request) {
+  impl->socket.set_option(
+      websocket::stream_base::decorator([headers](websocket::request_type& request) {
         for (const auto& [name, value] : headers) request.set(name, value);
       }));
   websocket::response_type response;
@@ -128,12 +129,15 @@ void WsClient::close() {
   auto& impl = *impl_;
   if (impl.ended) return;
   bool done = false;
-  impl.socket.async_close(websocket::close_code::normal, [&done](beast::error_code) { done = true; });
+  impl.socket.async_close(websocket::close_code::normal,
+                          [&done](beast::error_code) { done = true; });
   impl.run_until([&done] { return done; },
                  std::chrono::steady_clock::now() + std::chrono::seconds(5));
   impl.ended = true;
 }
 
-int WsClient::close_code() const { return impl_ ? impl_->socket.reason().code : 0; }
+int WsClient::close_code() const {
+  return impl_ ? impl_->socket.reason().code : 0;
+}
 
 }  // namespace hotline::test

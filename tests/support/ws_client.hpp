@@ -23,8 +23,7 @@ struct WsRefused : std::runtime_error {
 
 // The connection ended while reading; `code` is the peer's close code (0 when none).
 struct WsClosed : std::runtime_error {
-  WsClosed(int code_in, const std::string& what)
-      : std::runtime_error(what), code(code_in) {}
+  WsClosed(int code_in, const std::string& what) : std::runtime_error(what), code(code_in) {}
   int code;
 };
 

@@ -194,8 +194,7 @@ void HttpSession::handle_request() {
 
   if (request.path == kWebSocketPath && method == http::verb::get) {
     exchange_->route = std::string(kWebSocketPath);
-    if (beast::websocket::is_upgrade(request.raw)) return handle_websocket(std::move(request));
-    return send_error(400, "bad_request", "WebSocket upgrade required", after);
+    return handle_websocket(std::move(request), after);
   }
 
   // Handlers block (database), and they run right here on an io thread: the server has
@@ -207,7 +206,8 @@ void HttpSession::handle_request() {
   send_outcome(std::move(outcome), after);
 }
 
-void HttpSession::handle_websocket(Request request) {
+void HttpSession::handle_websocket(Request request, After after) {
+  // Authentication first, as for every non-public route: anonymous callers learn nothing.
   std::optional<Principal> principal;
   try {
     principal = authenticate(context_, request);
@@ -215,8 +215,10 @@ void HttpSession::handle_websocket(Request request) {
     spdlog::error("http websocket: authentication failed: {}", error.what());
     return send_error(500, "internal", "internal server error", After::Close);
   }
-  if (!principal) return send_error(401, "unauthorized", "authentication required", After::Close);
+  if (!principal) return send_error(401, "unauthorized", "authentication required", after);
   exchange_->user_id = principal->user_id;
+  if (!beast::websocket::is_upgrade(request.raw))
+    return send_error(400, "bad_request", "WebSocket upgrade required", after);
   finish_exchange(101);
   // The WebSocket has its own timeouts (handshake, idle pings).
   stream_.expires_never();

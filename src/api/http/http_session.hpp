@@ -49,7 +49,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   void on_body(boost::beast::error_code ec);
   void on_read_error(boost::beast::error_code ec);
   void handle_request();
-  void handle_websocket(Request request);
+  void handle_websocket(Request request, After after);
   void send_outcome(Outcome outcome, After after);
   void send_error(unsigned status, std::string_view code, std::string_view message, After after);
 

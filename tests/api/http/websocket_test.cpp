@@ -38,6 +38,7 @@ TEST_F(ServerTest, WebSocketAcceptsTokenInQuery) {
 }
 
 TEST_F(ServerTest, PlainGetOnWebSocketPathIs400) {
+  EXPECT_EQ(client().get(std::string(kWebSocketPath)).status, 401u);
   const auto response = client().get(std::string(kWebSocketPath), bearer("good"));
   EXPECT_EQ(response.status, 400u);
   EXPECT_EQ(response.json()["error"]["code"], "bad_request");
