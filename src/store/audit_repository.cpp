@@ -51,21 +51,9 @@ Result<PageOf<AuditEntry>> AuditRepository::query(const AuditFilter& filter, con
     if (filter.to) where += " AND at < " + params.add(static_cast<long long>(*filter.to));
 
     PageOf<AuditEntry> out;
-    long long total = 0;
-    {
-      soci::statement count(sql);
-      count.exchange(soci::into(total));
-      params.bind(count);
-      count.alloc();
-      count.prepare("SELECT COUNT(*) FROM audit_log" + where);
-      count.define_and_bind();
-      count.execute(true);
-    }
-    out.total = total;
-
-    QueryParams page_params = params;
-    const auto limit = page_params.add(static_cast<long long>(page.page_size));
-    const auto offset = page_params.add(static_cast<long long>(page.page - 1) * page.page_size);
+    out.total = params.count(sql, "SELECT COUNT(*) FROM audit_log" + where);
+    std::string limit_offset;
+    QueryParams page_params = params.paged(page.page, page.page_size, limit_offset);
     long long id = 0, at = 0, actor = 0;
     int success = 0;
     std::string actor_name, ip, action, target_type, target_id, detail;
@@ -86,7 +74,7 @@ Result<PageOf<AuditEntry>> AuditRepository::query(const AuditFilter& filter, con
     st.prepare(
         "SELECT id, at, actor_id, actor_username, source_ip, action, target_type, target_id, "
         "success, detail FROM audit_log" +
-        where + " ORDER BY id DESC LIMIT " + limit + " OFFSET " + offset);
+        where + " ORDER BY id DESC" + limit_offset);
     st.define_and_bind();
     st.execute(false);
     while (st.fetch()) {

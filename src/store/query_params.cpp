@@ -23,6 +23,26 @@ void QueryParams::bind(soci::statement& statement) {
   }
 }
 
+long long QueryParams::count(soci::session& sql, const std::string& count_query) {
+  long long total = 0;
+  soci::statement statement(sql);
+  statement.exchange(soci::into(total));
+  bind(statement);
+  statement.alloc();
+  statement.prepare(count_query);
+  statement.define_and_bind();
+  statement.execute(true);
+  return total;
+}
+
+QueryParams QueryParams::paged(int page, int page_size, std::string& limit_offset_sql) const {
+  QueryParams copy = *this;
+  const auto limit = copy.add(static_cast<long long>(page_size));
+  const auto offset = copy.add(static_cast<long long>(page - 1) * page_size);
+  limit_offset_sql = " LIMIT " + limit + " OFFSET " + offset;
+  return copy;
+}
+
 std::string like_contains(const std::string& text) {
   std::string pattern = "%";
   for (char c : text) {

@@ -15,6 +15,10 @@ class QueryParams {
   std::string add(long long value);
   // Binds every value; the QueryParams must outlive the statement's execution.
   void bind(soci::statement& statement);
+  // Runs `SELECT COUNT(*) ...` with these parameters.
+  long long count(soci::session& sql, const std::string& count_query);
+  // A copy with LIMIT/OFFSET parameters added for `page` (1-based); returns the SQL tail.
+  QueryParams paged(int page, int page_size, std::string& limit_offset_sql) const;
 
  private:
   std::deque<std::variant<std::string, long long>> values_;  // deque: stable addresses

@@ -142,22 +142,11 @@ Result<PageOf<User>> UserRepository::list(const UserFilter& filter, const Page& 
           params.add(*filter.role) + ")";
 
     PageOf<User> out;
-    {
-      long long total = 0;
-      soci::statement count(sql);
-      count.exchange(soci::into(total));
-      params.bind(count);
-      count.alloc();
-      count.prepare(std::string("SELECT COUNT(*)") + kUserFrom + where);
-      count.define_and_bind();
-      count.execute(true);
-      out.total = total;
-    }
-    QueryParams page_params = params;
-    const auto limit = page_params.add(static_cast<long long>(page.page_size));
-    const auto offset = page_params.add(static_cast<long long>(page.page - 1) * page.page_size);
-    for (auto& credentials : select_users(
-             sql, where + " ORDER BY u.id LIMIT " + limit + " OFFSET " + offset, page_params))
+    out.total = params.count(sql, std::string("SELECT COUNT(*)") + kUserFrom + where);
+    std::string limit_offset;
+    QueryParams page_params = params.paged(page.page, page.page_size, limit_offset);
+    for (auto& credentials :
+         select_users(sql, where + " ORDER BY u.id" + limit_offset, page_params))
       out.items.push_back(std::move(credentials.user));
     return out;
   } catch (const std::exception& e) {
