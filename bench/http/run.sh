@@ -11,7 +11,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 workdir=$(mktemp -d /tmp/hotline-bench.XXXXXX)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo 18080)
-build/hotlined --demo --data-dir "$workdir/var" --http "127.0.0.1:$port" --log-level warn \
+sip_port=$((port + 1))
+build/hotlined --demo --data-dir "$workdir/var" --http "127.0.0.1:$port" --sip "127.0.0.1:$sip_port" --log-level warn \
   --web-root web/dist >"$workdir/daemon.log" 2>&1 &
 daemon=$!
 trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; rm -rf "$workdir"' EXIT

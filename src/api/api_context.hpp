@@ -5,6 +5,7 @@
 #include "common/config.hpp"
 #include "common/event_bus.hpp"
 #include "common/metrics.hpp"
+#include "sip/sip_service.hpp"
 #include "store/database.hpp"
 #include "store/org_unit_repository.hpp"
 #include "store/role_repository.hpp"
@@ -21,6 +22,7 @@ struct ApiContext {
   AuditLogger& audit;
   Metrics& metrics;
   EventBus& events;
+  sip::SipService* sip = nullptr;  // null when SIP is not running (tools, unit tests)
   store::UserRepository users{db};
   store::RoleRepository roles{db};
   store::OrgUnitRepository org_units{db};
@@ -35,5 +37,6 @@ void register_user_routes(Router& router, ApiContext& context);
 void register_role_routes(Router& router, ApiContext& context);
 void register_org_routes(Router& router, ApiContext& context);
 void register_audit_routes(Router& router, ApiContext& context);
+void register_sip_routes(Router& router, ApiContext& context);
 
 }  // namespace hotline::api

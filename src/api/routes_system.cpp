@@ -73,6 +73,7 @@ void register_routes(Router& router, ApiContext& ctx) {
   register_role_routes(router, ctx);
   register_org_routes(router, ctx);
   register_audit_routes(router, ctx);
+  register_sip_routes(router, ctx);
 }
 
 }  // namespace hotline::api

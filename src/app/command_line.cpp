@@ -18,6 +18,7 @@ struct Overrides {
   std::string config_path;
   std::string data_dir;
   std::string http;
+  std::string sip;
   std::string db;
   std::string web_root;
   std::string log_level;
@@ -29,6 +30,8 @@ void add_common_options(CLI::App& app, Overrides& o) {
   app.add_option("--data-dir", o.data_dir,
                  "Directory for the database, recordings and files (default ./var)");
   app.add_option("--http", o.http, "HTTP listen address HOST:PORT (default 0.0.0.0:8080)");
+  app.add_option("--sip", o.sip,
+                 "SIP listen address HOST:PORT, UDP and TCP (default 0.0.0.0:5060)");
   app.add_option("--db", o.db,
                  "Database URL: sqlite://FILE or postgresql://USER:PASS@HOST:PORT/DB");
   app.add_option("--web-root", o.web_root, "Directory of the built web UI (default web/dist)");
@@ -51,6 +54,11 @@ Result<Config> build_config(const Overrides& o) {
     auto endpoint = parse_endpoint(o.http, "--http");
     if (!endpoint) return endpoint.error();
     config.http.listen = *endpoint;
+  }
+  if (!o.sip.empty()) {
+    auto endpoint = parse_endpoint(o.sip, "--sip");
+    if (!endpoint) return endpoint.error();
+    config.sip.listen = *endpoint;
   }
   if (!o.db.empty()) config.database.url = o.db;
   if (!o.web_root.empty()) config.http.web_root = o.web_root;

@@ -11,10 +11,12 @@
 #include "api/http/http_server.hpp"
 #include "api/http/router.hpp"
 #include "api/request_auth.hpp"
+#include "app/control_thread.hpp"
 #include "app/demo_data.hpp"
 #include "common/logging.hpp"
 #include "common/random.hpp"
 #include "common/version.hpp"
+#include "sip/sip_service.hpp"
 #include "store/migrations.hpp"
 #include "store/role_repository.hpp"
 #include "store/session_repository.hpp"
@@ -148,7 +150,14 @@ int run_daemon(const Config& config) {
   EventBus events;
   api::AuthService auth(db, config.auth);
   api::AuditLogger audit(db);
+  // The control thread owns SIP (and later call) state; see control_thread.hpp.
+  ControlThread control;
+  auto sip = sip::SipService::start(config.sip, db, events, metrics, control.context());
+  if (!sip) return fail(sip.error());
+  spdlog::info("sip: listening on {}:{} (UDP and TCP), realm '{}'", config.sip.listen.host,
+               config.sip.listen.port, config.sip.realm);
   api::ApiContext context{config, db, auth, audit, metrics, events};
+  context.sip = sip->get();
   api::Router router;
   api::register_routes(router, context);
 
@@ -179,6 +188,8 @@ int run_daemon(const Config& config) {
       spdlog::debug("purged {} expired sessions", *purged);
   }
   server.stop();
+  control.stop();
+  sip->reset();  // after the control thread: its handlers use the service
   spdlog::info("stopped");
   return 0;
 }

@@ -84,6 +84,45 @@ Setter endpoint_setter(Endpoint& target, std::string key) {
   };
 }
 
+Setter string_list_setter(std::vector<std::string>& target) {
+  return [&target](const toml::node& node) -> std::string {
+    const auto* array = node.as_array();
+    if (!array) return "must be an array of strings";
+    std::vector<std::string> values;
+    for (const auto& item : *array) {
+      if (!item.is_string()) return "must be an array of strings";
+      values.push_back(*item.value<std::string>());
+    }
+    target = std::move(values);
+    return {};
+  };
+}
+
+void add_sip_setters(std::map<std::string, Setter>& s, SipConfig& sip) {
+  s["sip.listen"] = endpoint_setter(sip.listen, "sip.listen");
+  s["sip.realm"] = [&sip](const toml::node& node) -> std::string {
+    if (!node.is_string() || node.value<std::string>()->empty())
+      return "must be a non-empty string";
+    const auto value = *node.value<std::string>();
+    // The realm is quoted in WWW-Authenticate: keep it to safe characters.
+    for (const char c : value)
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+        return "must not contain quotes, backslashes or control characters";
+    sip.realm = value;
+    return {};
+  };
+  s["sip.nonce_lifetime_seconds"] = int_setter(sip.nonce_lifetime_seconds, 5, 24 * 3600);
+  s["sip.register_min_expires"] = int_setter(sip.register_min_expires, 1, 24 * 3600);
+  s["sip.register_max_expires"] = int_setter(sip.register_max_expires, 1, 7 * 24 * 3600);
+  s["sip.register_default_expires"] = int_setter(sip.register_default_expires, 1, 7 * 24 * 3600);
+  s["sip.keepalive_interval_seconds"] = int_setter(sip.keepalive_interval_seconds, 0, 3600);
+  s["sip.auth_max_failures"] = int_setter(sip.auth_max_failures, 1, 100000);
+  s["sip.auth_window_seconds"] = int_setter(sip.auth_window_seconds, 1, 24 * 3600);
+  s["sip.block_seconds"] = int_setter(sip.block_seconds, 1, 30 * 24 * 3600);
+  s["sip.max_messages_per_second"] = int_setter(sip.max_messages_per_second, 1, 100000);
+  s["sip.scanner_user_agents"] = string_list_setter(sip.scanner_user_agents);
+}
+
 std::map<std::string, Setter> setters_for(Config& c) {
   std::map<std::string, Setter> s;
   s["server.data_dir"] = string_setter(c.data_dir);
@@ -123,6 +162,7 @@ std::map<std::string, Setter> setters_for(Config& c) {
     return "must be one of trace, debug, info, warn, error, critical, off";
   };
   s["log.file"] = string_setter(c.log.file);
+  add_sip_setters(s, c.sip);
   return s;
 }
 
@@ -154,6 +194,14 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
         return Error{"config_invalid", fmt::format("{}: '{}' {}", source_name, full, problem)};
     }
   }
+  const auto& sip = config.sip;
+  if (sip.register_min_expires > sip.register_max_expires ||
+      sip.register_default_expires < sip.register_min_expires ||
+      sip.register_default_expires > sip.register_max_expires)
+    return Error{"config_invalid",
+                 fmt::format("{}: 'sip.register_default_expires' must lie between "
+                             "'sip.register_min_expires' and 'sip.register_max_expires'",
+                             source_name)};
   return config;
 }
 

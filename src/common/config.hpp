@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -43,6 +44,24 @@ struct AuthConfig {
   bool cookie_secure = false;  // set when served behind HTTPS
 };
 
+// SIP signalling (registrar and its security). Times in seconds unless named otherwise.
+struct SipConfig {
+  Endpoint listen{"0.0.0.0", 5060};  // UDP and TCP
+  std::string realm = "hotline";     // digest realm; changing it invalidates SIP passwords
+  int nonce_lifetime_seconds = 300;  // older nonces are answered with stale=true
+  int register_min_expires = 60;     // shorter requests get 423 Interval Too Brief
+  int register_max_expires = 3600;
+  int register_default_expires = 600;
+  int keepalive_interval_seconds = 30;  // OPTIONS to registered contacts; 0: off
+  int auth_max_failures = 10;           // failed authentications from one address ...
+  int auth_window_seconds = 300;        // ... within this window
+  int block_seconds = 900;              // ... block the address this long
+  int max_messages_per_second = 50;     // per source address; excess is dropped
+  std::vector<std::string> scanner_user_agents = {
+      "friendly-scanner", "sipvicious", "sipcli", "vaxsipuseragent", "sip-scan",
+      "sipsak",           "sundayddr",  "iwar",   "pplsip",          "smap"};
+};
+
 struct LogConfig {
   std::string level = "info";
   std::string file;  // empty: standard error only
@@ -54,6 +73,7 @@ struct Config {
   HttpConfig http;
   DatabaseConfig database;
   AuthConfig auth;
+  SipConfig sip;
   LogConfig log;
 
   // The database URL in force: the configured one or the SQLite file in the data dir.

@@ -14,6 +14,8 @@ const std::vector<PermissionInfo>& permission_catalog() {
       {"org.manage", "system", "管理组织机构", "Manage organisation"},
       {"audit.read", "system", "查看审计日志", "View audit log"},
       {"system.metrics", "system", "查看运行指标", "View service metrics"},
+      {"sip.read", "sip", "查看话机注册与封禁", "View SIP registrations and blocks"},
+      {"sip.manage", "sip", "管理话机密码与封禁", "Manage SIP passwords and blocks"},
   };
   return catalog;
 }
@@ -27,7 +29,7 @@ const std::vector<BuiltinRole>& builtin_roles() {
         {"supervisor",
          "现场主管",
          "现场管理：监控坐席与队列、监听、报表",
-         {"users.read", "org.read", "roles.read"}},
+         {"users.read", "org.read", "roles.read", "sip.read"}},
         {"team_leader", "班组长", "班组管理、知识审核、质检", {"users.read", "org.read"}},
         {"agent", "坐席", "一线坐席：接听来电、工单、知识库", {}},
         {"department", "业务科室", "业务科室人员：办理并回复派发的工单", {}},

@@ -1,6 +1,7 @@
 // The schema, as numbered migrations. Never edit a released migration: add a new one.
 // Times are BIGINT milliseconds since the epoch; booleans are INTEGER 0/1 on both databases.
 #include "store/migrations.hpp"
+#include "store/schema_sip.hpp"
 
 namespace hotline::store {
 
@@ -86,6 +87,7 @@ const std::vector<Migration>& all_migrations() {
            "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
            "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
        }},
+      sip_migration(),
   };
   return migrations;
 }

@@ -76,6 +76,60 @@ INSTANTIATE_TEST_SUITE_P(
                       BadConfig{"[http\nlisten=1", "bad.toml:"},
                       BadConfig{"data_dir = \"x\"\n", "'data_dir' must be a [section]"}));
 
+TEST(Config, SipSectionDefaultsAndOverrides) {
+  auto defaults = parse_config("", "empty.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->sip.listen.host, "0.0.0.0");
+  EXPECT_EQ(defaults->sip.listen.port, 5060);
+  EXPECT_EQ(defaults->sip.realm, "hotline");
+  EXPECT_FALSE(defaults->sip.scanner_user_agents.empty());
+
+  auto config = parse_config(R"(
+[sip]
+listen = "127.0.0.1:5080"
+realm = "hotline.example"
+nonce_lifetime_seconds = 60
+register_min_expires = 30
+register_max_expires = 7200
+register_default_expires = 900
+keepalive_interval_seconds = 0
+auth_max_failures = 3
+auth_window_seconds = 60
+block_seconds = 120
+max_messages_per_second = 20
+scanner_user_agents = ["evil-scanner"]
+)",
+                             "sip.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->sip.listen.port, 5080);
+  EXPECT_EQ(config->sip.realm, "hotline.example");
+  EXPECT_EQ(config->sip.nonce_lifetime_seconds, 60);
+  EXPECT_EQ(config->sip.register_min_expires, 30);
+  EXPECT_EQ(config->sip.register_max_expires, 7200);
+  EXPECT_EQ(config->sip.register_default_expires, 900);
+  EXPECT_EQ(config->sip.keepalive_interval_seconds, 0);
+  EXPECT_EQ(config->sip.auth_max_failures, 3);
+  EXPECT_EQ(config->sip.auth_window_seconds, 60);
+  EXPECT_EQ(config->sip.block_seconds, 120);
+  EXPECT_EQ(config->sip.max_messages_per_second, 20);
+  EXPECT_EQ(config->sip.scanner_user_agents, std::vector<std::string>{"evil-scanner"});
+}
+
+TEST(Config, SipMistakesNameTheKey) {
+  for (const auto& [text, fragment] : std::vector<std::pair<std::string, std::string>>{
+           {"[sip]\nlisten = \"5060\"\n", "sip.listen"},
+           {"[sip]\nrealm = \"\"\n", "sip.realm"},
+           {"[sip]\nrealm = \"a\\\"b\"\n", "sip.realm"},
+           {"[sip]\nscanner_user_agents = \"x\"\n", "sip.scanner_user_agents"},
+           {"[sip]\nscanner_user_agents = [1]\n", "sip.scanner_user_agents"},
+           {"[sip]\nregister_default_expires = 10\n", "sip.register_default_expires"},
+       }) {
+    auto config = parse_config(text, "bad.toml");
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_NE(config.error().message.find(fragment), std::string::npos) << config.error().message;
+  }
+}
+
 TEST(Config, MissingFileIsAnError) {
   auto config = load_config_file("/nonexistent/hotline.toml");
   ASSERT_FALSE(config.ok());

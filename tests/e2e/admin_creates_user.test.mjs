@@ -55,8 +55,10 @@ async function startDaemon() {
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-e2e-data-'))
   const port = await freePort()
+  const sipPort = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const args = ['--demo', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`, '--web-root', WEB_ROOT]
+  const args = ['--demo', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`, '--web-root', WEB_ROOT,
+    '--sip', `127.0.0.1:${sipPort}`]
   log('starting', HOTLINED, args.join(' '))
   const child = spawn(HOTLINED, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const output = []

@@ -1,8 +1,11 @@
 #include "daemon_process.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +72,21 @@ int decode_status(int status) {
 
 }  // namespace
 
+std::uint16_t free_loopback_sip_port() {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const auto port = free_loopback_port();
+    const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool free = ::bind(udp, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(udp);
+    if (free) return port;
+  }
+  throw std::runtime_error("no free loopback port for SIP");
+}
+
 std::string daemon_binary_path() {
   if (const char* env = std::getenv("HOTLINED"); env != nullptr && *env != '\0') return env;
   return HOTLINE_DAEMON_PATH;
@@ -87,25 +105,39 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : temp_dir_(make_temp_dir())
     const auto config = temp_dir_ / "hotline.toml";
     write_file(config, render_toml(options.config_toml));
     log_file_ = temp_dir_ / "daemon.log";
-    port_ = free_loopback_port();
-
-    std::vector<std::string> argv{daemon_binary_path(),
-                                  "--config",
-                                  config.string(),
-                                  "--data-dir",
-                                  data_dir_,
-                                  "--http",
-                                  "127.0.0.1:" + std::to_string(port_),
-                                  "--web-root",
-                                  web_root.string()};
-    if (options.demo) argv.emplace_back("--demo");
-    if (!options.db_url.empty()) {
-      argv.emplace_back("--db");
-      argv.push_back(options.db_url);
+    // A port picked as free may be taken by someone else before the daemon binds it (tests
+    // run in parallel): then start again on new ports, a few times.
+    for (int attempt = 1;; ++attempt) {
+      port_ = free_loopback_port();
+      sip_port_ = options.sip_port != 0 ? options.sip_port : free_loopback_sip_port();
+      std::vector<std::string> argv{daemon_binary_path(),
+                                    "--config",
+                                    config.string(),
+                                    "--data-dir",
+                                    data_dir_,
+                                    "--http",
+                                    "127.0.0.1:" + std::to_string(port_),
+                                    "--web-root",
+                                    web_root.string(),
+                                    "--sip",
+                                    "127.0.0.1:" + std::to_string(sip_port_)};
+      if (options.demo) argv.emplace_back("--demo");
+      if (!options.db_url.empty()) {
+        argv.emplace_back("--db");
+        argv.push_back(options.db_url);
+      }
+      argv.insert(argv.end(), options.args.begin(), options.args.end());
+      spawn(argv);
+      try {
+        wait_until_healthy();
+        break;
+      } catch (const std::runtime_error&) {
+        const bool port_taken = log().find("cannot listen on") != std::string::npos;
+        if (!port_taken || attempt == 3) throw;
+        stop();
+        exit_status_ = -1;
+      }
     }
-    argv.insert(argv.end(), options.args.begin(), options.args.end());
-    spawn(argv);
-    wait_until_healthy();
   } catch (...) {
     stop();
     std::error_code ignored;

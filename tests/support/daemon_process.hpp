@@ -20,6 +20,8 @@ struct DaemonOptions {
   // "section.key" -> TOML literal (e.g. {"auth.session_idle_minutes", "5"},
   // {"log.level", "\"debug\""}), written to the config file given with --config.
   std::map<std::string, std::string> config_toml;
+  // SIP port on 127.0.0.1 (UDP and TCP), passed as --sip; 0: a free one.
+  std::uint16_t sip_port = 0;
 };
 
 class DaemonProcess {
@@ -34,6 +36,7 @@ class DaemonProcess {
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  std::uint16_t sip_port() const { return sip_port_; }
   const std::string& data_dir() const { return data_dir_; }
   // Everything the daemon wrote to stdout and stderr so far.
   std::string log() const;
@@ -54,9 +57,13 @@ class DaemonProcess {
   std::string data_dir_;
   std::filesystem::path log_file_;
   std::uint16_t port_ = 0;
+  std::uint16_t sip_port_ = 0;
   pid_t pid_ = -1;
   int exit_status_ = -1;
 };
+
+// A loopback port free for both UDP and TCP at the time of the call.
+std::uint16_t free_loopback_sip_port();
 
 // The daemon binary DaemonProcess starts.
 std::string daemon_binary_path();
