@@ -9,6 +9,8 @@ import type {
   Paged,
   Permission,
   Role,
+  SipBlock,
+  SipRegistration,
   User,
   UserCreate,
   UserPatch,
@@ -53,6 +55,14 @@ export const orgApi = {
 
 export const auditApi = {
   list: (q: AuditQuery) => http.get<Paged<AuditEntry>>('/audit', { query: { ...q } }),
+}
+
+export const sipApi = {
+  registrations: () => http.get<Paged<SipRegistration>>('/sip/registrations'),
+  setPassword: (userId: number, password: string) =>
+    http.put<void>(`/users/${userId}/sip-password`, { password }),
+  blocks: () => http.get<Paged<SipBlock>>('/sip/blocks'),
+  unblock: (address: string) => http.del<void>(`/sip/blocks/${encodeURIComponent(address)}`),
 }
 
 export { ApiError } from './http'

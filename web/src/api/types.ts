@@ -106,3 +106,36 @@ export interface AuditQuery {
   page: number
   page_size: number
 }
+
+/** One live SIP binding (Contact) of an extension. */
+export interface SipContact {
+  contact: string
+  /** host:port the REGISTER came from (as seen by the server). */
+  source: string
+  transport: string
+  behind_nat: boolean
+  user_agent: string
+  expires_at: string
+  registered_at: string
+  updated_at: string
+}
+
+/** Registration state of one user's extension. */
+export interface SipRegistration {
+  extension: string
+  user_id: number
+  username: string
+  display_name: string
+  has_password: boolean
+  registered: boolean
+  contacts: SipContact[]
+}
+
+/** A source address blocked by SIP security. */
+export interface SipBlock {
+  address: string
+  blocked_at: string
+  until: string
+  /** A code (auth_failures, scanner, rate_limit) or a free-text description. */
+  reason: string
+}

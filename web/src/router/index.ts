@@ -40,6 +40,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.org', perm: 'org.read' },
       },
       {
+        path: 'system/sip',
+        name: 'sip',
+        component: () => import('@/views/system/SipView.vue'),
+        meta: { title: 'menu.sip', perm: 'sip.read' },
+      },
+      {
         path: 'system/audit',
         name: 'audit',
         component: () => import('@/views/system/AuditView.vue'),
