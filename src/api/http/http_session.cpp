@@ -293,13 +293,14 @@ void HttpSession::write(http::response<Body> message, After after) {
   message.keep_alive(after == After::KeepAlive);
   const auto status = message.result_int();
   auto shared = std::make_shared<http::response<Body>>(std::move(message));
+  // Counted before the write: a client that has its answer must find it in /metrics. The
+  // latency is therefore the time to produce the response, not to deliver it.
+  finish_exchange(status);
   stream_.expires_after(std::chrono::seconds(context_.options.request_timeout_seconds));
-  http::async_write(
-      stream_, *shared,
-      [self = shared_from_this(), shared, after, status](beast::error_code ec, std::size_t) {
-        self->finish_exchange(status);
-        self->on_write(after, ec);
-      });
+  http::async_write(stream_, *shared,
+                    [self = shared_from_this(), shared, after](beast::error_code ec, std::size_t) {
+                      self->on_write(after, ec);
+                    });
 }
 
 void HttpSession::on_write(After after, beast::error_code ec) {
