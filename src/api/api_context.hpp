@@ -2,12 +2,18 @@
 // What route handlers share: the database, services and the running configuration.
 #include "api/audit_logger.hpp"
 #include "api/auth_service.hpp"
+#include "call/call_service.hpp"
 #include "common/config.hpp"
 #include "common/event_bus.hpp"
 #include "common/metrics.hpp"
+#include "common/secret_box.hpp"
 #include "sip/sip_service.hpp"
+#include "store/call_repository.hpp"
 #include "store/database.hpp"
+#include "store/inbound_route_repository.hpp"
 #include "store/org_unit_repository.hpp"
+#include "store/outbound_rule_repository.hpp"
+#include "store/recording_repository.hpp"
 #include "store/role_repository.hpp"
 #include "store/user_repository.hpp"
 
@@ -22,10 +28,18 @@ struct ApiContext {
   AuditLogger& audit;
   Metrics& metrics;
   EventBus& events;
-  sip::SipService* sip = nullptr;  // null when SIP is not running (tools, unit tests)
+  sip::SipService* sip = nullptr;             // null when SIP is not running (tools, unit tests)
+  call::CallService* call_service = nullptr;  // likewise
+  // The data dir's key for secrets in the database (trunk passwords); null in tools and unit
+  // tests, where the trunk routes answer 503.
+  const SecretBox* secrets = nullptr;
   store::UserRepository users{db};
   store::RoleRepository roles{db};
   store::OrgUnitRepository org_units{db};
+  store::InboundRouteRepository inbound_routes{db};
+  store::OutboundRuleRepository outbound_rules{db};
+  store::CallRepository calls{db};
+  store::RecordingRepository recordings{db};
 };
 
 // Adds every REST route of the foundation; later modules add theirs beside these.
@@ -38,5 +52,8 @@ void register_role_routes(Router& router, ApiContext& context);
 void register_org_routes(Router& router, ApiContext& context);
 void register_audit_routes(Router& router, ApiContext& context);
 void register_sip_routes(Router& router, ApiContext& context);
+void register_telephony_routes(Router& router, ApiContext& context);
+void register_call_routes(Router& router, ApiContext& context);
+void register_recording_routes(Router& router, ApiContext& context);
 
 }  // namespace hotline::api

@@ -108,6 +108,28 @@ Response list_blocks(ApiContext& ctx) {
   return Response::json({{"items", items}, {"total", items.size()}});
 }
 
+Response list_trunk_registrations(ApiContext& ctx) {
+  nlohmann::json items = nlohmann::json::array();
+  if (ctx.sip) {
+    auto registrations = ctx.sip->trunk_registrations();
+    if (!registrations) throw ApiError{503, "unavailable", registrations.error().message};
+    auto when = [](const std::optional<EpochMs>& at) -> nlohmann::json {
+      return at ? nlohmann::json(format_iso8601(*at)) : nlohmann::json(nullptr);
+    };
+    for (const auto& r : *registrations)
+      items.push_back({{"trunk_id", r.trunk_id},
+                       {"trunk_name", r.trunk_name},
+                       {"state", r.state},
+                       {"last_status", r.last_status},
+                       {"last_error", r.last_error},
+                       {"registered_at", when(r.registered_at)},
+                       {"expires_at", when(r.expires_at)},
+                       {"next_attempt_at", when(r.next_attempt_at)},
+                       {"failures", r.failures}});
+  }
+  return Response::json({{"items", items}, {"total", items.size()}});
+}
+
 Response unblock(ApiContext& ctx, Request& request) {
   const auto address = request.path_params.at("address");
   bool lifted = false;
@@ -131,6 +153,23 @@ nlohmann::json registration_schema() {
             {"has_password", {{"type", "boolean"}}},
             {"registered", {{"type", "boolean"}}},
             {"contacts", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}};
+}
+
+nlohmann::json trunk_registration_schema() {
+  const nlohmann::json time = {{"type", {"string", "null"}}, {"format", "date-time"}};
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"trunk_id", {{"type", "integer"}}},
+        {"trunk_name", {{"type", "string"}}},
+        {"state",
+         {{"type", "string"}, {"enum", {"registering", "registered", "failed", "unregistered"}}}},
+        {"last_status", {{"type", "integer"}}},
+        {"last_error", {{"type", "string"}}},
+        {"registered_at", time},
+        {"expires_at", time},
+        {"next_attempt_at", time},
+        {"failures", {{"type", "integer"}}}}}};
 }
 
 nlohmann::json block_schema() {
@@ -170,6 +209,11 @@ void register_sip_routes(Router& router, ApiContext& ctx) {
       {http::verb::get, "/api/v1/sip/blocks", Access::permission_required("sip.read"), "sip",
        "Source addresses blocked by SIP security", nullptr, list_schema(block_schema(), true)},
       [&ctx](Request&) { return list_blocks(ctx); });
+  router.add({http::verb::get, "/api/v1/trunks/registrations",
+              Access::permission_required("telephony.read"), "telephony",
+              "Registration state of every registration trunk at its carrier", nullptr,
+              list_schema(trunk_registration_schema(), true)},
+             [&ctx](Request&) { return list_trunk_registrations(ctx); });
   router.add({http::verb::delete_, "/api/v1/sip/blocks/{address}",
               Access::permission_required("sip.manage"), "sip", "Lift the block of an address",
               nullptr, nullptr, 204},

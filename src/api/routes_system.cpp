@@ -74,6 +74,9 @@ void register_routes(Router& router, ApiContext& ctx) {
   register_org_routes(router, ctx);
   register_audit_routes(router, ctx);
   register_sip_routes(router, ctx);
+  register_telephony_routes(router, ctx);
+  register_call_routes(router, ctx);
+  register_recording_routes(router, ctx);
 }
 
 }  // namespace hotline::api

@@ -19,6 +19,7 @@ struct Overrides {
   std::string data_dir;
   std::string http;
   std::string sip;
+  std::string rtp_ports;
   std::string db;
   std::string web_root;
   std::string log_level;
@@ -32,6 +33,7 @@ void add_common_options(CLI::App& app, Overrides& o) {
   app.add_option("--http", o.http, "HTTP listen address HOST:PORT (default 0.0.0.0:8080)");
   app.add_option("--sip", o.sip,
                  "SIP listen address HOST:PORT, UDP and TCP (default 0.0.0.0:5060)");
+  app.add_option("--rtp-ports", o.rtp_ports, "RTP port range LOW-HIGH (default 20000-29999)");
   app.add_option("--db", o.db,
                  "Database URL: sqlite://FILE or postgresql://USER:PASS@HOST:PORT/DB");
   app.add_option("--web-root", o.web_root, "Directory of the built web UI (default web/dist)");
@@ -60,6 +62,7 @@ Result<Config> build_config(const Overrides& o) {
     if (!endpoint) return endpoint.error();
     config.sip.listen = *endpoint;
   }
+  if (!o.rtp_ports.empty()) config.calls.rtp_ports = o.rtp_ports;
   if (!o.db.empty()) config.database.url = o.db;
   if (!o.web_root.empty()) config.http.web_root = o.web_root;
   if (!o.log_level.empty()) {

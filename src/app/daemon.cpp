@@ -3,8 +3,10 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 
 #include "api/api_context.hpp"
@@ -13,9 +15,12 @@
 #include "api/request_auth.hpp"
 #include "app/control_thread.hpp"
 #include "app/demo_data.hpp"
+#include "call/call_service.hpp"
 #include "common/logging.hpp"
 #include "common/random.hpp"
+#include "common/secret_box.hpp"
 #include "common/version.hpp"
+#include "media/media_engine.hpp"
 #include "sip/sip_service.hpp"
 #include "store/migrations.hpp"
 #include "store/role_repository.hpp"
@@ -44,6 +49,16 @@ Result<std::unique_ptr<store::Database>> open_storage(const Config& config) {
   if (auto synced = store::RoleRepository(**db).sync_builtin_roles(); !synced)
     return synced.error();
   return std::move(*db);
+}
+
+// Runs `work` on the control thread and waits for its status.
+Status run_on(boost::asio::io_context& io, std::function<Status()> work) {
+  auto task = std::make_shared<std::packaged_task<Status()>>(std::move(work));
+  auto result = task->get_future();
+  boost::asio::post(io, [task] { (*task)(); });
+  if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+    return Error{"unavailable", "the control thread did not answer"};
+  return result.get();
 }
 
 int fail(const Error& error) {
@@ -124,9 +139,13 @@ int run_daemon(const Config& config) {
   auto& db = **opened;
   spdlog::info("hotlined {} starting", kVersion);
 
+  // Secrets kept in the database (trunk passwords) are sealed with this key: back it up.
+  auto secrets =
+      SecretBox::open_key_file((std::filesystem::path(config.data_dir) / "secret.key").string());
+  if (!secrets) return fail(secrets.error());
   store::UserRepository users(db);
   if (config.demo) {
-    auto loaded = load_demo_data(db);
+    auto loaded = load_demo_data(db, *secrets, config.sip.realm);
     if (!loaded) return fail(loaded.error());
     if (*loaded) spdlog::info("demo data loaded");
   }
@@ -152,12 +171,39 @@ int run_daemon(const Config& config) {
   api::AuditLogger audit(db);
   // The control thread owns SIP (and later call) state; see control_thread.hpp.
   ControlThread control;
-  auto sip = sip::SipService::start(config.sip, db, events, metrics, control.context());
+  media::MediaEngineConfig media_config;
+  auto ports = media::parse_port_range(config.calls.rtp_ports);
+  if (!ports) return fail({"config_invalid", "calls.rtp_ports: " + ports.error().message});
+  media_config.rtp_ports = *ports;
+  media_config.workers = static_cast<unsigned>(config.calls.media_workers);
+  auto media = media::MediaEngine::start(media_config);
+  if (!media) return fail(media.error());
+  auto sip = sip::SipService::start(config.sip, db, events, metrics, control.context(), &*secrets);
   if (!sip) return fail(sip.error());
   spdlog::info("sip: listening on {}:{} (UDP and TCP), realm '{}'", config.sip.listen.host,
                config.sip.listen.port, config.sip.realm);
+  // Calls: the B2BUA lives on the control thread; media events are drained there too.
+  auto calls = std::make_unique<call::CallService>(config, db, *secrets, **sip, **media, events,
+                                                   metrics, control.context());
+  {
+    auto* service = calls.get();
+    auto* engine = media->get();
+    auto& io = control.context();
+    engine->events().set_notifier([service, engine, &io] {
+      boost::asio::post(io, [service, engine] {
+        while (auto event = engine->events().try_pop()) service->on_media_event(*event);
+      });
+    });
+    auto started = run_on(io, [service, sip_service = sip->get()] {
+      sip_service->set_call_handler(service);
+      return service->start();
+    });
+    if (!started) return fail(started.error());
+  }
   api::ApiContext context{config, db, auth, audit, metrics, events};
   context.sip = sip->get();
+  context.secrets = &*secrets;
+  context.call_service = calls.get();
   api::Router router;
   api::register_routes(router, context);
 
@@ -188,8 +234,17 @@ int run_daemon(const Config& config) {
       spdlog::debug("purged {} expired sessions", *purged);
   }
   server.stop();
+  (void)run_on(control.context(), [&calls, &sip] {
+    calls->shutdown();
+    (*sip)->set_call_handler(nullptr);
+    (*sip)->stop_trunk_registrations();
+    return ok_status();
+  });
   control.stop();
+  (*media)->events().set_notifier(nullptr);
   sip->reset();  // after the control thread: its handlers use the service
+  calls.reset();
+  media->reset();
   spdlog::info("stopped");
   return 0;
 }

@@ -1,9 +1,17 @@
 #include "app/demo_data.hpp"
 
 #include <map>
+#include <set>
+#include <utility>
 
 #include "api/password_hasher.hpp"
+#include "common/clock.hpp"
+#include "sip/digest.hpp"
+#include "store/inbound_route_repository.hpp"
 #include "store/org_unit_repository.hpp"
+#include "store/outbound_rule_repository.hpp"
+#include "store/sip_credential_repository.hpp"
+#include "store/trunk_repository.hpp"
 #include "store/user_repository.hpp"
 
 namespace hotline::app {
@@ -18,9 +26,94 @@ struct DemoUser {
   const char* extension;  // nullptr: none
 };
 
-}  // namespace
+// The demo carrier (the contract has two trunks of 30 channels for one public number) and
+// its number, answered by agent1 until the IVR exists.
+Result<bool> load_demo_telephony(store::Database& db, const SecretBox& secrets) {
+  store::TrunkRepository trunks(db, secrets);
+  store::InboundRouteRepository routes(db);
+  store::OutboundRuleRepository rules(db);
+  auto existing_trunks = trunks.list();
+  if (!existing_trunks) return existing_trunks.error();
+  auto existing_routes = routes.list();
+  if (!existing_routes) return existing_routes.error();
+  auto existing_rules = rules.list();
+  if (!existing_rules) return existing_rules.error();
+  if (!existing_trunks->empty() || !existing_routes->empty() || !existing_rules->empty())
+    return false;
 
-Result<bool> load_demo_data(store::Database& db) {
+  store::Id carrier_id = 0;
+  for (const auto& [name, address] :
+       {std::pair{"demo-carrier", "127.0.0.2"}, std::pair{"demo-carrier-b", "127.0.0.3"}}) {
+    store::Trunk trunk;
+    trunk.name = name;
+    trunk.kind = "ip_peer";
+    trunk.addresses = {address};
+    trunk.proxy = std::string(address) + ":5060";
+    trunk.numbers = {"84038437"};
+    trunk.caller_id = "84038437";
+    trunk.max_channels = 30;
+    auto id = trunks.create(trunk);
+    if (!id) return id.error();
+    if (carrier_id == 0) carrier_id = *id;
+  }
+
+  store::InboundRoute route;
+  route.number = "84038437";
+  route.destination_type = "extension";
+  route.destination = "1001";
+  route.record = true;
+  route.description = "市民热线（IVR 上线前直达 1001）";
+  if (auto id = routes.create(route); !id) return id.error();
+
+  const struct {
+    const char *name, *pattern;
+    int priority;
+  } demo_rules[] = {{"手机", "1[3-9]XXXXXXXXX", 10}, {"本地固话", "[2-8]XXXXXXX", 20}};
+  for (const auto& r : demo_rules) {
+    store::OutboundRule rule;
+    rule.name = r.name;
+    rule.pattern = r.pattern;
+    rule.trunk_id = carrier_id;
+    rule.priority = r.priority;
+    if (auto id = rules.create(rule); !id) return id.error();
+  }
+  return true;
+}
+
+// Demo agents' and the supervisor's phones register with the demo password too.
+Result<bool> load_demo_sip_passwords(store::Database& db, const std::string& realm) {
+  static const std::set<std::string> kExtensions = {"1001", "1002", "1003", "1004", "1005", "1900"};
+  store::UserRepository users(db);
+  store::SipCredentialRepository credentials(db);
+  auto with_password = credentials.extensions_with_password();
+  if (!with_password) return with_password.error();
+  const std::set<std::string> done(with_password->begin(), with_password->end());
+  bool added = false;
+  for (int page = 1;; ++page) {
+    auto listed = users.list({}, {page, 200});
+    if (!listed) return listed.error();
+    for (const auto& user : listed->items) {
+      if (!user.is_demo || !user.extension || !kExtensions.count(*user.extension) ||
+          done.count(*user.extension))
+        continue;
+      store::SipCredential credential;
+      credential.user_id = user.id;
+      credential.extension = *user.extension;
+      credential.realm = realm;
+      credential.ha1_md5 =
+          sip::compute_ha1(sip::DigestAlgorithm::Md5, *user.extension, realm, kDemoPassword);
+      credential.ha1_sha256 =
+          sip::compute_ha1(sip::DigestAlgorithm::Sha256, *user.extension, realm, kDemoPassword);
+      credential.updated_at = now_ms();
+      if (auto set = credentials.set(credential); !set) return set.error();
+      added = true;
+    }
+    if (listed->items.size() < 200) break;
+  }
+  return added;
+}
+
+Result<bool> load_demo_users(store::Database& db) {
   store::UserRepository users(db);
   auto count = users.count();
   if (!count) return count.error();
@@ -83,6 +176,22 @@ Result<bool> load_demo_data(store::Database& db) {
     if (auto created = users.create(user); !created) return created.error();
   }
   return true;
+}
+
+}  // namespace
+
+Result<bool> load_demo_data(store::Database& db, const SecretBox& secrets,
+                            const std::string& sip_realm) {
+  auto users_loaded = load_demo_users(db);
+  if (!users_loaded) return users_loaded.error();
+  auto demo_users = store::UserRepository(db).count_demo_users();
+  if (!demo_users) return demo_users.error();
+  if (*demo_users == 0) return *users_loaded;  // a real site: never add demo telephony
+  auto telephony_loaded = load_demo_telephony(db, secrets);
+  if (!telephony_loaded) return telephony_loaded.error();
+  auto sip_loaded = load_demo_sip_passwords(db, sip_realm);
+  if (!sip_loaded) return sip_loaded.error();
+  return *users_loaded || *telephony_loaded || *sip_loaded;
 }
 
 }  // namespace hotline::app

@@ -100,6 +100,8 @@ Setter string_list_setter(std::vector<std::string>& target) {
 
 void add_sip_setters(std::map<std::string, Setter>& s, SipConfig& sip) {
   s["sip.listen"] = endpoint_setter(sip.listen, "sip.listen");
+  s["sip.tls_listen"] = endpoint_setter(sip.tls_listen, "sip.tls_listen");
+  s["sip.tls_certificate_dir"] = string_setter(sip.tls_certificate_dir);
   s["sip.realm"] = [&sip](const toml::node& node) -> std::string {
     if (!node.is_string() || node.value<std::string>()->empty())
       return "must be a non-empty string";
@@ -121,6 +123,7 @@ void add_sip_setters(std::map<std::string, Setter>& s, SipConfig& sip) {
   s["sip.block_seconds"] = int_setter(sip.block_seconds, 1, 30 * 24 * 3600);
   s["sip.max_messages_per_second"] = int_setter(sip.max_messages_per_second, 1, 100000);
   s["sip.scanner_user_agents"] = string_list_setter(sip.scanner_user_agents);
+  s["sip.md5_only_user_agents"] = string_list_setter(sip.md5_only_user_agents);
 }
 
 std::map<std::string, Setter> setters_for(Config& c) {
@@ -163,6 +166,22 @@ std::map<std::string, Setter> setters_for(Config& c) {
   };
   s["log.file"] = string_setter(c.log.file);
   add_sip_setters(s, c.sip);
+  s["calls.rtp_ports"] = string_setter(c.calls.rtp_ports);
+  s["calls.media_address"] = string_setter(c.calls.media_address);
+  s["calls.media_workers"] = int_setter(c.calls.media_workers, 0, 64);
+  s["calls.ring_timeout_seconds"] = int_setter(c.calls.ring_timeout_seconds, 5, 600);
+  s["calls.session_expires_seconds"] = int_setter(c.calls.session_expires_seconds, 90, 86400);
+  s["calls.min_session_expires_seconds"] =
+      int_setter(c.calls.min_session_expires_seconds, 90, 86400);
+  s["calls.max_call_seconds"] = int_setter(c.calls.max_call_seconds, 60, 24 * 3600);
+  s["calls.recording_format"] = [&c](const toml::node& node) -> std::string {
+    if (!node.is_string()) return "must be a string";
+    const auto value = *node.value<std::string>();
+    if (value != "mp3" && value != "wav") return "must be mp3 or wav";
+    c.calls.recording_format = value;
+    return {};
+  };
+  s["calls.trunk_retry_after_seconds"] = int_setter(c.calls.trunk_retry_after_seconds, 1, 3600);
   return s;
 }
 

@@ -47,6 +47,10 @@ struct AuthConfig {
 // SIP signalling (registrar and its security). Times in seconds unless named otherwise.
 struct SipConfig {
   Endpoint listen{"0.0.0.0", 5060};  // UDP and TCP
+  // SIP over TLS on a second port, only when a certificate directory is configured: it holds
+  // agent.pem (certificate chain and private key) and optionally cafile.pem.
+  Endpoint tls_listen{"0.0.0.0", 5061};
+  std::string tls_certificate_dir;
   std::string realm = "hotline";     // digest realm; changing it invalidates SIP passwords
   int nonce_lifetime_seconds = 300;  // older nonces are answered with stale=true
   int register_min_expires = 60;     // shorter requests get 423 Interval Too Brief
@@ -57,9 +61,27 @@ struct SipConfig {
   int auth_window_seconds = 300;        // ... within this window
   int block_seconds = 900;              // ... block the address this long
   int max_messages_per_second = 50;     // per source address; excess is dropped
+  // Phones (User-Agent substrings, any case) challenged with MD5 only: they fail on a
+  // SHA-256 challenge even when MD5 is offered too (Debian 12's baresip 1.0 / libre 1.1).
+  std::vector<std::string> md5_only_user_agents = {"baresip"};
   std::vector<std::string> scanner_user_agents = {
       "friendly-scanner", "sipvicious", "sipcli", "vaxsipuseragent", "sip-scan",
       "sipsak",           "sundayddr",  "iwar",   "pplsip",          "smap"};
+};
+
+// Calls and their media.
+struct CallConfig {
+  std::string rtp_ports = "20000-29999";  // RTP/RTCP port pairs (--rtp-ports)
+  // Address written into our SDP. Empty: the SIP listen address, or the first non-loopback
+  // IPv4 address of the host when SIP listens on a wildcard address.
+  std::string media_address;
+  int media_workers = 0;                 // 0: one per core
+  int ring_timeout_seconds = 60;         // unanswered callee legs are cancelled after this
+  int session_expires_seconds = 1800;    // RFC 4028 interval we ask for
+  int min_session_expires_seconds = 90;  // shorter requests get 422
+  int max_call_seconds = 4 * 3600;       // hard limit on a call's length
+  std::string recording_format = "mp3";  // mp3 | wav
+  int trunk_retry_after_seconds = 30;    // Retry-After on 503 when a trunk is full
 };
 
 struct LogConfig {
@@ -74,6 +96,7 @@ struct Config {
   DatabaseConfig database;
   AuthConfig auth;
   SipConfig sip;
+  CallConfig calls;
   LogConfig log;
 
   // The database URL in force: the configured one or the SQLite file in the data dir.

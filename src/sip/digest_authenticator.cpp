@@ -1,5 +1,8 @@
 #include "sip/digest_authenticator.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "sip/digest.hpp"
 #include "sip/digest_credentials.hpp"
 
@@ -77,11 +80,18 @@ AuthOutcome DigestAuthenticator::authenticate(const IncomingRequest& request,
   return outcome;
 }
 
-std::vector<std::pair<std::string, std::string>> DigestAuthenticator::challenge(bool stale,
-                                                                                EpochMs now) {
+std::vector<std::pair<std::string, std::string>> DigestAuthenticator::challenge(
+    bool stale, EpochMs now, const std::string& user_agent) {
   const auto nonce = nonces_.issue(now);
-  return {{"WWW-Authenticate", digest_challenge(realm_, nonce, "MD5", stale)},
-          {"WWW-Authenticate", digest_challenge(realm_, nonce, "SHA-256", stale)}};
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"WWW-Authenticate", digest_challenge(realm_, nonce, "MD5", stale)}};
+  std::string agent = user_agent;
+  std::transform(agent.begin(), agent.end(), agent.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const auto& pattern : md5_only_user_agents_)
+    if (!pattern.empty() && agent.find(pattern) != std::string::npos) return headers;
+  headers.emplace_back("WWW-Authenticate", digest_challenge(realm_, nonce, "SHA-256", stale));
+  return headers;
 }
 
 }  // namespace hotline::sip

@@ -36,8 +36,12 @@ struct AuthOutcome {
 
 class DigestAuthenticator {
  public:
-  DigestAuthenticator(std::string realm, std::int64_t nonce_lifetime_ms, CredentialLookup lookup)
-      : realm_(std::move(realm)), nonces_(nonce_lifetime_ms), lookup_(std::move(lookup)) {}
+  DigestAuthenticator(std::string realm, std::int64_t nonce_lifetime_ms, CredentialLookup lookup,
+                      std::vector<std::string> md5_only_user_agents = {})
+      : realm_(std::move(realm)),
+        nonces_(nonce_lifetime_ms),
+        lookup_(std::move(lookup)),
+        md5_only_user_agents_(std::move(md5_only_user_agents)) {}
 
   // `identity`: the extension the request must prove (the To user of a REGISTER); empty:
   // any extension may authenticate (e.g. the caller of an INVITE).
@@ -45,13 +49,18 @@ class DigestAuthenticator {
                            EpochMs now);
   // WWW-Authenticate headers with a fresh nonce: MD5 first (most phones take the first they
   // understand, and some only know MD5), then SHA-256.
-  std::vector<std::pair<std::string, std::string>> challenge(bool stale, EpochMs now);
+  // Two WWW-Authenticate headers with one nonce: MD5 first, then SHA-256, except for
+  // User-Agents in `md5_only_user_agents` (phones that give up when they see an algorithm
+  // they do not know, such as Debian 12's baresip), which get MD5 alone.
+  std::vector<std::pair<std::string, std::string>> challenge(bool stale, EpochMs now,
+                                                             const std::string& user_agent = {});
   const std::string& realm() const { return realm_; }
 
  private:
   std::string realm_;
   NonceTracker nonces_;
   CredentialLookup lookup_;
+  std::vector<std::string> md5_only_user_agents_;  // lower case
 };
 
 }  // namespace hotline::sip

@@ -23,7 +23,7 @@ void skip_spaces(std::string_view text, std::size_t& at) {
 
 }  // namespace
 
-std::optional<DigestCredentials> parse_digest_credentials(std::string_view text) {
+std::optional<DigestCredentials> parse_digest_params(std::string_view text) {
   std::size_t at = 0;
   skip_spaces(text, at);
   if (text.size() - at < 6 || !iequals(text.substr(at, 6), "Digest")) return std::nullopt;
@@ -88,7 +88,13 @@ std::optional<DigestCredentials> parse_digest_credentials(std::string_view text)
     else if (iequals(name, "opaque"))
       credentials.opaque = value;
   }
-  if (credentials.username.empty() || credentials.nonce.empty() || credentials.response.empty())
+  return credentials;
+}
+
+std::optional<DigestCredentials> parse_digest_credentials(std::string_view text) {
+  auto credentials = parse_digest_params(text);
+  if (!credentials || credentials->username.empty() || credentials->nonce.empty() ||
+      credentials->response.empty())
     return std::nullopt;
   return credentials;
 }

@@ -19,7 +19,10 @@ struct DigestCredentials {
   std::string opaque;
 };
 
-// Parses `Digest k=v, k="v", ...`; nullopt when it is not a well-formed Digest header.
+// Parses `Digest k=v, k="v", ...` without requiring any parameter (a challenge); nullopt when
+// it is not a well-formed Digest header.
+std::optional<DigestCredentials> parse_digest_params(std::string_view header_value);
+// Parses an Authorization value; nullopt unless well formed with username, nonce, response.
 std::optional<DigestCredentials> parse_digest_credentials(std::string_view header_value);
 
 // `Digest realm="..", nonce="..", algorithm=.., qop="auth"[, stale=true]`.

@@ -35,12 +35,13 @@ RegisterResult Registrar::handle(const IncomingRequest& request, EpochMs now) {
   switch (result.auth.status) {
     case AuthStatus::Challenge:
       result.reply = reply_to(request, 401, "Unauthorized");
-      result.reply.headers = authenticator_.challenge(result.auth.stale, now);
+      result.reply.headers = authenticator_.challenge(result.auth.stale, now, request.user_agent);
       return result;
     case AuthStatus::Failed:
-      // A new challenge lets a phone with a corrected password retry at once.
-      result.reply = reply_to(request, 401, "Unauthorized");
-      result.reply.headers = authenticator_.challenge(false, now);
+      // 403, not a fresh challenge: phones answer a 401 at once with the same wrong password,
+      // which would lock out their address (and every phone behind the same NAT) within
+      // milliseconds. A corrected password starts over with a new REGISTER.
+      result.reply = reply_to(request, 403, "Forbidden");
       return result;
     case AuthStatus::Replayed:
       result.reply = reply_to(request, 403, "Forbidden");

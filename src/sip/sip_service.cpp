@@ -7,9 +7,17 @@
 #include <future>
 #include <set>
 
+#include "store/trunk_repository.hpp"
+
 namespace hotline::sip {
 
 namespace {
+
+std::vector<std::string> lowercase(std::vector<std::string> values) {
+  for (auto& value : values)
+    for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return values;
+}
 
 constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
 
@@ -36,7 +44,8 @@ Result<T> on_control_thread(boost::asio::io_context& control, std::function<T()>
 
 Result<std::unique_ptr<SipService>> SipService::start(const SipConfig& config, store::Database& db,
                                                       EventBus& events, Metrics& metrics,
-                                                      boost::asio::io_context& control) {
+                                                      boost::asio::io_context& control,
+                                                      const SecretBox* secrets) {
   metrics.describe("hotline_sip_requests_total", "counter", "SIP requests handled, by method");
   metrics.describe("hotline_sip_dropped_total", "counter",
                    "SIP messages dropped unanswered (blocked, scanner, rate_limit)");
@@ -45,9 +54,12 @@ Result<std::unique_ptr<SipService>> SipService::start(const SipConfig& config, s
   metrics.describe("hotline_sip_blocks_total", "counter", "Source addresses blocked");
   metrics.describe("hotline_sip_registered_contacts", "gauge", "Unexpired registrar bindings");
   auto service = std::make_unique<SipService>(config, db, events, metrics, control);
+  service->secrets_ = secrets;
   SipService* self = service.get();
   SofiaStackOptions options;
   options.listen = config.listen;
+  options.tls_listen = config.tls_listen;
+  options.tls_certificate_dir = config.tls_certificate_dir;
   options.scanner_user_agents = config.scanner_user_agents;
   options.max_messages_per_second = config.max_messages_per_second;
   options.metrics = &metrics;
@@ -55,15 +67,29 @@ Result<std::unique_ptr<SipService>> SipService::start(const SipConfig& config, s
   callbacks.on_request = [self, &control](IncomingRequest request) {
     boost::asio::post(control, [self, request = std::move(request)] { self->handle(request); });
   };
+  callbacks.on_response = [self, &control](DialogResponse response) {
+    boost::asio::post(control,
+                      [self, response = std::move(response)] { self->handle_response(response); });
+  };
+  callbacks.on_register_response = [self, &control](RegisterResponse response) {
+    boost::asio::post(
+        control, [self, response = std::move(response)] { self->trunks_.on_response(response); });
+  };
   callbacks.on_drop = [self, &control](DropNotice notice) {
     boost::asio::post(control, [self, notice = std::move(notice)] { self->note_drop(notice); });
   };
   auto stack = SofiaStack::start(std::move(options), std::move(callbacks));
   if (!stack) return stack.error();
   service->stack_ = std::move(*stack);
+  service->trunks_.set_stack(service->stack_.get());
+  service->trunk_changes_ = events.subscribe([self, &control](const Event& event) {
+    if (event.type == "telephony.changed" && event.data.value("what", "") == "trunks")
+      boost::asio::post(control, [self] { self->reload_trunks(); });
+  });
   boost::asio::post(control, [self] {
     self->schedule_maintenance();
     self->schedule_keepalive();
+    self->reload_trunks();
   });
   return service;
 }
@@ -80,21 +106,34 @@ SipService::SipService(const SipConfig& config, store::Database& db, EventBus& e
       audit_(db),
       authenticator_(
           config.realm, config.nonce_lifetime_seconds * 1000LL,
-          [this](const std::string& extension) { return credentials_.find_active(extension); }),
+          [this](const std::string& extension) { return credentials_.find_active(extension); },
+          lowercase(config.md5_only_user_agents)),
       registrar_({config.register_min_expires, config.register_max_expires,
                   config.register_default_expires},
                  authenticator_, bindings_),
       blocker_(config.auth_max_failures, config.auth_window_seconds * 1000LL,
                config.block_seconds * 1000LL),
       maintenance_(control),
-      keepalive_(control) {}
+      keepalive_(control),
+      trunks_(control, events, metrics) {}
 
 SipService::~SipService() {
+  trunk_changes_.reset();
   stack_.reset();  // joins the sofia thread: nothing is posted to the control thread after this
+}
+
+void SipService::handle_response(const DialogResponse& response) {
+  if (call_handler_) call_handler_->on_response(response);
 }
 
 void SipService::handle(const IncomingRequest& request) {
   const auto now = now_ms();
+  // Inside a dialog (and CANCEL notices): the call module's business.
+  if (request.dialog != 0 && !request.new_dialog) {
+    if (call_handler_) return call_handler_->on_dialog_request(request);
+    if (request.id != 0) stack_->reply(answer(request, 481, "Call/Transaction Does Not Exist"));
+    return;
+  }
   if (blocker_.is_blocked(request.source.host, now)) {
     stack_->reply(answer(request, 403, "Forbidden"));
     return;
@@ -135,25 +174,32 @@ void SipService::handle_register(const IncomingRequest& request, EpochMs now) {
 }
 
 void SipService::handle_invite(const IncomingRequest& request, EpochMs now) {
+  if (call_handler_ && request.new_dialog) {
+    if (auto trunk = call_handler_->trunk_for_source(request.source.host)) {
+      call_handler_->on_invite(request, {CallOrigin::Kind::trunk, *trunk, {}});
+      return;
+    }
+  }
   const auto outcome = authenticator_.authenticate(request, {}, now);
   switch (outcome.status) {
     case AuthStatus::Authenticated:
-      // Calls arrive with the calls issue; until then nothing is routed.
+      blocker_.record_success(request.source.host);
+      if (call_handler_ && request.new_dialog) {
+        call_handler_->on_invite(request, {CallOrigin::Kind::extension, 0, outcome.extension});
+        return;
+      }
       stack_->reply(answer(request, 480, "Temporarily Unavailable"));
       return;
     case AuthStatus::Challenge: {
       auto reply = answer(request, 401, "Unauthorized");
-      reply.headers = authenticator_.challenge(outcome.stale, now);
+      reply.headers = authenticator_.challenge(outcome.stale, now, request.user_agent);
       stack_->reply(std::move(reply));
       return;
     }
-    case AuthStatus::Failed: {
+    case AuthStatus::Failed:
       note_failure(request, outcome, now);
-      auto reply = answer(request, 401, "Unauthorized");
-      reply.headers = authenticator_.challenge(false, now);
-      stack_->reply(std::move(reply));
+      stack_->reply(answer(request, 403, "Forbidden"));  // see Registrar: no retry loop
       return;
-    }
     case AuthStatus::Replayed:
       note_failure(request, outcome, now);
       stack_->reply(answer(request, 403, "Forbidden"));
@@ -231,6 +277,21 @@ void SipService::schedule_keepalive() {
     }
     schedule_keepalive();
   });
+}
+
+void SipService::reload_trunks() {
+  if (secrets_ == nullptr) return;
+  auto trunks = store::TrunkRepository(db_, *secrets_).list();
+  if (!trunks) {
+    spdlog::error("sip: cannot load trunks: {}", trunks.error().message);
+    return;
+  }
+  trunks_.configure(*trunks);
+}
+
+Result<std::vector<TrunkRegistrationStatus>> SipService::trunk_registrations() {
+  return on_control_thread<std::vector<TrunkRegistrationStatus>>(
+      control_, [this] { return trunks_.status(); });
 }
 
 Result<std::vector<AddressBlock>> SipService::blocks() {

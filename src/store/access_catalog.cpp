@@ -16,6 +16,13 @@ const std::vector<PermissionInfo>& permission_catalog() {
       {"system.metrics", "system", "查看运行指标", "View service metrics"},
       {"sip.read", "sip", "查看话机注册与封禁", "View SIP registrations and blocks"},
       {"sip.manage", "sip", "管理话机密码与封禁", "Manage SIP passwords and blocks"},
+      {"calls.read", "calls", "查看通话记录", "View call records"},
+      {"calls.numbers", "calls", "查看完整号码", "See unmasked phone numbers"},
+      {"calls.control", "calls", "控制通话（强拆、保持、转接、三方、驻留）",
+       "Control live calls (hang up, hold, transfer, conference, park)"},
+      {"recordings.read", "recordings", "收听录音", "Listen to recordings"},
+      {"telephony.read", "telephony", "查看中继与号码路由", "View trunks and number routing"},
+      {"telephony.manage", "telephony", "管理中继与号码路由", "Manage trunks and number routing"},
   };
   return catalog;
 }
@@ -29,14 +36,18 @@ const std::vector<BuiltinRole>& builtin_roles() {
         {"supervisor",
          "现场主管",
          "现场管理：监控坐席与队列、监听、报表",
-         {"users.read", "org.read", "roles.read", "sip.read"}},
-        {"team_leader", "班组长", "班组管理、知识审核、质检", {"users.read", "org.read"}},
+         {"users.read", "org.read", "roles.read", "sip.read", "calls.read", "calls.numbers",
+          "calls.control", "recordings.read", "telephony.read"}},
+        {"team_leader",
+         "班组长",
+         "班组管理、知识审核、质检",
+         {"users.read", "org.read", "calls.read", "recordings.read"}},
         {"agent", "坐席", "一线坐席：接听来电、工单、知识库", {}},
         {"department", "业务科室", "业务科室人员：办理并回复派发的工单", {}},
         {"auditor",
          "审计员",
          "查阅审计日志与访问记录",
-         {"audit.read", "users.read", "org.read", "roles.read"}},
+         {"audit.read", "users.read", "org.read", "roles.read", "calls.read"}},
     };
   }();
   return roles;

@@ -2,6 +2,7 @@
 // Times are BIGINT milliseconds since the epoch; booleans are INTEGER 0/1 on both databases.
 #include "store/migrations.hpp"
 #include "store/schema_sip.hpp"
+#include "store/schema_telephony.hpp"
 
 namespace hotline::store {
 
@@ -88,6 +89,7 @@ const std::vector<Migration>& all_migrations() {
            "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
        }},
       sip_migration(),
+      telephony_migration(),
   };
   return migrations;
 }

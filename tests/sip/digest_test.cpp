@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sip/digest_authenticator.hpp"
+#include "sip/digest_client.hpp"
 #include "sip/digest_credentials.hpp"
 
 namespace hotline::sip {
@@ -34,6 +36,42 @@ TEST(Digest, Rfc7616Md5AndSha256Examples) {
   EXPECT_EQ(sha.size(), 64u);
   EXPECT_EQ(compute_response(DigestAlgorithm::Sha256, sha, inputs),
             "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+}
+
+TEST(DigestAuthenticator, PhonesThatOnlyKnowMd5GetAnMd5ChallengeOnly) {
+  sip::DigestAuthenticator authenticator(
+      "hotline", 30000,
+      [](const std::string&) -> Result<std::optional<store::SipCredential>> {
+        return std::optional<store::SipCredential>{};
+      },
+      {"baresip"});
+  const auto both = authenticator.challenge(false, 1000, "Yealink SIP-T46U 108.86.0.45");
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_NE(both[0].second.find("algorithm=MD5"), std::string::npos);
+  EXPECT_NE(both[1].second.find("algorithm=SHA-256"), std::string::npos);
+  const auto md5 = authenticator.challenge(false, 1000, "BareSIP v1.0.0 (x86_64/linux)");
+  ASSERT_EQ(md5.size(), 1u);
+  EXPECT_NE(md5[0].second.find("algorithm=MD5"), std::string::npos);
+}
+
+TEST(DigestClient, AnswersTheRfc2617Example) {
+  const auto answer = answer_digest_challenge(
+      R"(Digest realm="testrealm@host.com", qop="auth,auth-int", )"
+      R"(nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41")",
+      {"Mufasa", "Circle Of Life", "GET", "/dir/index.html", 1, "0a4f113b"});
+  ASSERT_TRUE(answer);
+  EXPECT_NE(answer->find(R"(response="6629fae49393a05397450978507c4ef1")"), std::string::npos)
+      << *answer;
+  EXPECT_NE(answer->find("nc=00000001"), std::string::npos);
+  EXPECT_NE(answer->find(R"(opaque="5ccc069c403ebaf9f0171e9517f40e41")"), std::string::npos);
+}
+
+TEST(DigestClient, RefusesWhatItCannotAnswer) {
+  const DigestAnswerInputs inputs{"u", "p", "REGISTER", "sip:x", 1, "c"};
+  EXPECT_FALSE(answer_digest_challenge(R"(Basic realm="x")", inputs));
+  EXPECT_FALSE(answer_digest_challenge(R"(Digest nonce="n")", inputs));
+  EXPECT_FALSE(
+      answer_digest_challenge(R"(Digest realm="r", nonce="n", algorithm=MD5-sess)", inputs));
 }
 
 TEST(Digest, AlgorithmNames) {

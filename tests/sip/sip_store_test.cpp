@@ -177,7 +177,7 @@ TEST_P(SipStoreTest, RegistrarChallengesAuthenticatesBindsAndRefusesReplays) {
   wrong.authorizations = {
       phone.authorize(challenge, "bad-password", "00000001", sip::DigestAlgorithm::Md5)};
   auto refused = registrar.handle(wrong, now);
-  EXPECT_EQ(refused.reply.status, 401);
+  EXPECT_EQ(refused.reply.status, 403);  // no new challenge: no instant retry loop
   EXPECT_EQ(refused.auth.status, sip::AuthStatus::Failed);
 
   auto good = phone.request();

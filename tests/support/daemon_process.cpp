@@ -110,17 +110,13 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : temp_dir_(make_temp_dir())
     for (int attempt = 1;; ++attempt) {
       port_ = free_loopback_port();
       sip_port_ = options.sip_port != 0 ? options.sip_port : free_loopback_sip_port();
-      std::vector<std::string> argv{daemon_binary_path(),
-                                    "--config",
-                                    config.string(),
-                                    "--data-dir",
-                                    data_dir_,
-                                    "--http",
-                                    "127.0.0.1:" + std::to_string(port_),
-                                    "--web-root",
-                                    web_root.string(),
-                                    "--sip",
-                                    "127.0.0.1:" + std::to_string(sip_port_)};
+      std::vector<std::string> argv{daemon_binary_path(), "--config", config.string(), "--data-dir",
+                                    data_dir_, "--http", "127.0.0.1:" + std::to_string(port_),
+                                    "--web-root", web_root.string(), "--sip",
+                                    "127.0.0.1:" + std::to_string(sip_port_),
+                                    // Below the kernel's ephemeral ports, and apart from the
+                                    // default range a benchmark on the same machine may fill.
+                                    "--rtp-ports", "10000-19999"};
       if (options.demo) argv.emplace_back("--demo");
       if (!options.db_url.empty()) {
         argv.emplace_back("--db");

@@ -1,0 +1,186 @@
+#pragma once
+// The B2BUA. Every call has the caller's dialog and the dialogs we start towards phones or a
+// trunk; media is anchored in the media engine and bridged there. Runs on the control thread
+// (SIP events, media events, timers and API operations are all posted there), so it has no
+// locks. Call records and events are written by CallRecordWriter on its own thread.
+//
+// Call control operations are methods here, not SIP tricks, so that CTI can call them:
+// hangup, hold / unhold (music on hold to the other party) and blind transfer today.
+#include <boost/asio/io_context.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "call/call_model.hpp"
+#include "call/call_record_writer.hpp"
+#include "call/routing_table.hpp"
+#include "common/config.hpp"
+#include "common/event_bus.hpp"
+#include "common/metrics.hpp"
+#include "common/result.hpp"
+#include "common/secret_box.hpp"
+#include "media/media_engine.hpp"
+#include "sip/call_signal_handler.hpp"
+#include "sip/sip_service.hpp"
+#include "store/database.hpp"
+
+namespace hotline::call {
+
+// A target as routing resolved it.
+struct Destination {
+  enum class Kind { extension, trunk };
+  Kind kind = Kind::extension;
+  std::string extension;    // kind == extension
+  OutboundChoice outbound;  // kind == trunk
+  std::string route;        // description for the call record
+  bool record = true;
+};
+
+// A call control request from the API (CTI later), carried to the control thread.
+struct CallAction {
+  std::string uuid;
+  // hangup | hold | unhold | answer | transfer | consult | complete_transfer | cancel_consult |
+  // conference | park | retrieve
+  std::string action;
+  std::string target;  // transfer, consult, conference, retrieve: a number or extension
+};
+
+struct CallSummary {
+  std::string uuid;
+  std::string direction;
+  std::string state;  // ringing | answered | ending
+  std::string caller;
+  std::string callee;
+  EpochMs offered_at = 0;
+};
+
+class CallService : public sip::CallSignalHandler {
+ public:
+  CallService(const Config& config, store::Database& db, const SecretBox& secrets,
+              sip::SipService& sip, media::MediaEngine& media, EventBus& events, Metrics& metrics,
+              boost::asio::io_context& control);
+  ~CallService() override;
+  CallService(const CallService&) = delete;
+  CallService& operator=(const CallService&) = delete;
+
+  // Control thread: loads the routing tables, closes call records a crash left open, and
+  // starts listening for configuration changes.
+  Status start();
+  // Control thread: ends every call (BYE / CANCEL / 503) before shutdown.
+  void shutdown();
+
+  // sip::CallSignalHandler (control thread).
+  std::optional<std::int64_t> trunk_for_source(const std::string& host) override;
+  void on_invite(const sip::IncomingRequest& request, const sip::CallOrigin& origin) override;
+  void on_dialog_request(const sip::IncomingRequest& request) override;
+  void on_response(const sip::DialogResponse& response) override;
+
+  // Media engine events (control thread).
+  void on_media_event(const media::MediaEvent& event);
+
+  // Call control (control thread). Errors: "not_found", "invalid_state", and for dialling
+  // operations "not_found" (no route) or "unavailable".
+  Status hangup(const std::string& uuid, const std::string& cause = "api_hangup");
+  Status hold(const std::string& uuid);  // the caller hears music on hold
+  Status unhold(const std::string& uuid);
+  Status answer(const std::string& uuid);  // answer the caller ourselves (IVR)
+  Status blind_transfer(const std::string& uuid, const std::string& target);
+  // Attended transfer: the caller waits with music on hold while the connected party talks
+  // to `target`; complete_transfer hands the caller over, cancel_consult goes back. The
+  // connected party hanging up during the consultation completes it too.
+  Status consult(const std::string& uuid, const std::string& target);
+  Status complete_transfer(const std::string& uuid);
+  Status cancel_consult(const std::string& uuid);
+  // Three-way call: `target` joins the caller and the connected party.
+  Status conference(const std::string& uuid, const std::string& target);
+  // The caller waits with music on hold and the connected party is released; retrieve
+  // dials `target` and connects it.
+  Status park(const std::string& uuid);
+  Status retrieve(const std::string& uuid, const std::string& target);
+  // Thread-safe: runs one of the operations above on the control thread (5 s at most).
+  Status perform(const CallAction& action);
+  std::vector<CallSummary> calls() const;
+  int active_channels(store::Id trunk_id) const;
+  // Blocks until queued call records are written (tests and shutdown).
+  void flush_records() { writer_.flush(); }
+
+ private:
+  struct LegRef {
+    Call* call = nullptr;
+    Leg* leg = nullptr;
+  };
+
+  void reload_routing();
+  std::optional<Destination> resolve(const std::string& dialled,
+                                     const std::string& caller_extension, std::string& failure);
+  void reply(std::uint64_t request_id, int status, std::string phrase = {},
+             std::vector<std::pair<std::string, std::string>> headers = {}, std::string body = {});
+  void refuse(const sip::IncomingRequest& request, store::CallRecord record, int status,
+              const std::string& disposition, const std::string& cause,
+              std::vector<std::pair<std::string, std::string>> headers = {});
+  Call& new_call(store::CallRecord record);
+  bool dial(Call& call, const Destination& destination, const std::string& role);
+  Leg* start_leg(Call& call, const std::string& role, const std::string& party,
+                 const std::string& kind, const std::string& request_uri,
+                 const sip::SourceAddress& destination, const std::string& from_user,
+                 std::optional<store::Id> trunk_id);
+  void on_provisional(Call& call, Leg& leg, const sip::DialogResponse& response);
+  void on_answered(Call& call, Leg& leg, const sip::DialogResponse& response);
+  void on_leg_failed(Call& call, Leg& leg, const sip::DialogResponse& response);
+  void pending_failed(Call& call, int status, const std::string& phrase);
+  bool callee_left(Call& call, Leg& leg);
+  void join_conference(Call& call, Leg& leg);
+  Status dial_for(Call& call, const std::string& pending, const std::string& target);
+  void answer_caller(Call& call);
+  void connect(Call& call, Leg& leg);
+  void start_recording(Call& call);
+  void handle_reinvite(Call& call, Leg& leg, const sip::IncomingRequest& request);
+  void handle_refer(Call& call, Leg& leg, const sip::IncomingRequest& request);
+  void notify_transferor(Call& call, int status, const std::string& phrase, bool final);
+  void apply_hold_state(Call& call);
+  void play_ringback(Call& call);
+  void stop_caller_tones(Call& call);
+  void end_call(Call& call, const std::string& disposition, const std::string& cause,
+                const std::string& side, int caller_status = 0);
+  void end_leg(Call& call, Leg& leg);
+  void finish(Call& call);
+  void schedule_session_timer(Call& call, Leg& leg);
+  std::vector<std::pair<std::string, std::string>> timer_headers(const Leg& leg) const;
+  void take_timer(Leg& leg, const sip::SessionTimerHeaders& timer, bool inbound_request,
+                  bool peer_supports_timer);
+  void event(Call& call, const std::string& type, nlohmann::json detail = nlohmann::json::object());
+  void publish(const Call& call, const std::string& state);
+  std::optional<LegRef> find(sip::DialogId dialog);
+  Call* find_call(const std::string& uuid);
+  std::string our_uri(const std::string& user) const;
+  void count_channel(Call& call, store::Id trunk_id);
+  void release_channel(Call& call);
+  bool trunk_full(store::Id trunk_id) const;
+
+  const Config& config_;
+  store::Database& db_;
+  const SecretBox& secrets_;
+  sip::SipService& sip_;
+  media::MediaEngine& media_;
+  EventBus& events_;
+  Metrics& metrics_;
+  boost::asio::io_context& control_;
+  CallRecordWriter writer_;
+  RoutingTable routing_;
+  EventBus::Subscription config_changes_;
+  std::string media_address_;
+  std::string domain_;  // host part of our URIs
+
+  std::uint64_t next_leg_ = 1;
+  std::map<std::string, std::unique_ptr<Call>> calls_;
+  std::unordered_map<sip::DialogId, LegRef> dialogs_;
+  std::unordered_map<media::EndpointId, LegRef> endpoints_;
+  std::unordered_map<media::RecordingId, store::CallRecord> recordings_;  // awaiting the file
+  std::unordered_map<media::RecordingId, EpochMs> recording_started_;
+  std::unordered_map<store::Id, int> channels_;  // trunk id -> calls holding a channel
+  bool shutting_down_ = false;
+};
+
+}  // namespace hotline::call

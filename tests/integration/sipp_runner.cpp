@@ -1,0 +1,64 @@
+#include "sipp_runner.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "daemon_process.hpp"
+
+namespace hotline::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+SippRun run_sipp(std::uint16_t sip_port, const SippArgs& args) {
+  const auto port = args.local_port != 0 ? args.local_port : free_loopback_sip_port();
+  const auto dir = fs::temp_directory_path() / ("hotline-sipp-" + std::to_string(::getpid()) + "-" +
+                                                args.local_ip + "-" + std::to_string(port));
+  fs::create_directories(dir);
+  const auto out = dir / "sipp.out";
+  std::string scenario = std::string(HOTLINE_SIPP_DIR) + "/" + args.scenario;
+  auto replace = args.replace;
+  if (!args.expect.empty()) replace["[expect]"] = args.expect;
+  if (!replace.empty()) {
+    std::string xml = read_text(scenario);
+    for (const auto& [word, value] : replace)
+      for (auto at = xml.find(word); at != std::string::npos;
+           at = xml.find(word, at + value.size()))
+        xml.replace(at, word.size(), value);
+    scenario = (dir / "scenario.xml").string();
+    std::ofstream(scenario) << xml;
+  }
+  std::ostringstream command;
+  command << "cd " << dir << " && timeout " << args.timeout_s + 50 << " sipp 127.0.0.1:" << sip_port
+          << " -sf " << scenario << " -m " << args.calls << " -i " << args.local_ip << " -mi "
+          << args.local_ip << " -p " << port << " -t u1 -s " << args.service << " -au "
+          << (args.auth_user.empty() ? args.service : args.auth_user) << " -ap '"
+          << args.auth_password << "' -nostdin -timeout " << args.timeout_s
+          << "s -timeout_error -max_recv_loops 1000";
+  if (args.pause_ms > 0) command << " -d " << args.pause_ms;
+  command << " " << args.extra << " > " << out << " 2>&1";
+  const int status = std::system(command.str().c_str());
+  SippRun run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.output = read_text(out);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return run;
+}
+
+}  // namespace hotline::test
