@@ -9,115 +9,9 @@
 //      CHROMIUM (default /usr/bin/chromium), E2E_HEADFUL=1 is not supported (headless only).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
-import fs from 'node:fs'
-import net from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
+import { ADMIN, launchBrowser, log, login, reportFailure, startDaemon, stopDaemon, tid } from './harness.mjs'
 
-// playwright-core is a devDependency of web/, so resolve it from there whatever the cwd.
-const requireFromWeb = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = requireFromWeb('playwright-core')
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url))
-const HOTLINED = path.resolve(REPO, process.env.HOTLINED || 'build/hotlined')
-const WEB_ROOT = path.join(REPO, 'web', 'dist')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-
-const ADMIN = { username: 'admin', password: 'Hotline@2026' }
 const NEW_USER = { username: 'e2e_agent', displayName: 'E2E 测试坐席', password: 'Secure#Pass2026' }
-
-const log = (...a) => console.log('[e2e]', ...a)
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-/** Starts the daemon; resolves once GET /healthz answers 200. */
-async function startDaemon() {
-  if (!fs.existsSync(HOTLINED)) {
-    throw new Error(`daemon binary not found: ${HOTLINED} (build it, or set HOTLINED)`)
-  }
-  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
-    throw new Error(`web UI not built: ${WEB_ROOT}/index.html missing (run: cd web && npm ci && npm run build)`)
-  }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-e2e-data-'))
-  const port = await freePort()
-  const sipPort = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const args = ['--demo', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`, '--web-root', WEB_ROOT,
-    '--sip', `127.0.0.1:${sipPort}`]
-  log('starting', HOTLINED, args.join(' '))
-  const child = spawn(HOTLINED, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  const output = []
-  const keep = (buf) => {
-    output.push(buf.toString())
-    if (output.length > 400) output.shift()
-  }
-  child.stdout.on('data', keep)
-  child.stderr.on('data', keep)
-  let exited = null
-  child.on('exit', (code, signal) => {
-    exited = { code, signal }
-  })
-
-  const daemon = { child, base, dataDir, output, get exited() { return exited } }
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (exited) throw new Error(`daemon exited early (code ${exited.code}, signal ${exited.signal})\n${output.join('')}`)
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) })
-      if (res.status === 200) break
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) {
-      await stopDaemon(daemon)
-      throw new Error(`daemon did not answer GET /healthz with 200 within 60 s\n${output.join('')}`)
-    }
-    await sleep(250)
-  }
-  log('daemon up at', base)
-  return daemon
-}
-
-async function stopDaemon(d) {
-  if (!d) return
-  if (!d.exited) {
-    d.child.kill('SIGTERM')
-    for (let i = 0; i < 50 && !d.exited; i++) await sleep(100)
-    if (!d.exited) d.child.kill('SIGKILL')
-  }
-  fs.rmSync(d.dataDir, { recursive: true, force: true })
-}
-
-const tid = (id) => `[data-testid="${id}"]`
-
-async function login(page, base, username, password) {
-  await page.goto(`${base}/login`)
-  await page.locator(tid('login-username')).fill(username)
-  await page.locator(tid('login-password')).fill(password)
-  await page.locator(tid('login-submit')).click()
-  // Either the shell appears or the login page shows an error.
-  const home = page.locator(tid('menu-home'))
-  const error = page.locator(tid('login-error'))
-  await home.or(error).first().waitFor({ state: 'visible' })
-  if (await error.isVisible()) {
-    throw new Error(`login as ${username} failed: ${await error.innerText()}`)
-  }
-}
 
 test('admin creates an agent; the agent sees only Home and Profile', { timeout: 240_000 }, async () => {
   let daemon
@@ -129,11 +23,7 @@ test('admin creates an agent; the agent sees only Home and Profile', { timeout: 
     daemon = await startDaemon()
     const { base } = daemon
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    browser = await launchBrowser()
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 860 } })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
@@ -224,17 +114,7 @@ test('admin creates an agent; the agent sees only Home and Profile', { timeout: 
     if (consoleErrors.length) log('browser console errors (not fatal):', consoleErrors.join(' | '))
     log('PASS')
   } catch (e) {
-    if (page) {
-      try {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-e2e-shot-'))
-        const file = path.join(dir, 'failure.png')
-        await page.screenshot({ path: file, fullPage: true })
-        console.error(`[e2e] FAILED at ${page.url()}; screenshot saved to ${file}`)
-      } catch (se) {
-        console.error('[e2e] could not save screenshot:', se.message)
-      }
-    }
-    if (daemon) console.error('[e2e] daemon output (tail):\n' + daemon.output.join('').split('\n').slice(-60).join('\n'))
+    await reportFailure(page, daemon)
     throw e
   } finally {
     await browser?.close().catch(() => undefined)

@@ -2,15 +2,27 @@ import { http } from './http'
 import type {
   AuditEntry,
   AuditQuery,
+  CallDetail,
+  CallQuery,
+  CallRecord,
+  InboundRoute,
+  InboundRouteInput,
   Items,
   LoginResult,
   MeResult,
   OrgUnit,
+  OutboundRule,
+  OutboundRuleInput,
   Paged,
   Permission,
+  RecordingItem,
+  RecordingQuery,
   Role,
   SipBlock,
   SipRegistration,
+  Trunk,
+  TrunkInput,
+  TrunkRegistration,
   User,
   UserCreate,
   UserPatch,
@@ -63,6 +75,42 @@ export const sipApi = {
     http.put<void>(`/users/${userId}/sip-password`, { password }),
   blocks: () => http.get<Paged<SipBlock>>('/sip/blocks'),
   unblock: (address: string) => http.del<void>(`/sip/blocks/${encodeURIComponent(address)}`),
+}
+
+export const trunksApi = {
+  list: () => http.get<Items<Trunk>>('/trunks'),
+  registrations: () => http.get<Items<TrunkRegistration>>('/trunks/registrations'),
+  create: (tr: TrunkInput) => http.post<Trunk>('/trunks', tr),
+  update: (id: number, tr: TrunkInput) => http.put<Trunk>(`/trunks/${id}`, tr),
+  remove: (id: number) => http.del<void>(`/trunks/${id}`),
+}
+
+export const inboundRoutesApi = {
+  list: () => http.get<Items<InboundRoute>>('/inbound-routes'),
+  create: (r: InboundRouteInput) => http.post<InboundRoute>('/inbound-routes', r),
+  update: (id: number, r: InboundRouteInput) => http.put<InboundRoute>(`/inbound-routes/${id}`, r),
+  remove: (id: number) => http.del<void>(`/inbound-routes/${id}`),
+}
+
+export const outboundRulesApi = {
+  list: () => http.get<Items<OutboundRule>>('/outbound-rules'),
+  create: (r: OutboundRuleInput) => http.post<OutboundRule>('/outbound-rules', r),
+  update: (id: number, r: OutboundRuleInput) => http.put<OutboundRule>(`/outbound-rules/${id}`, r),
+  remove: (id: number) => http.del<void>(`/outbound-rules/${id}`),
+}
+
+export const callsApi = {
+  list: (q: CallQuery, signal?: AbortSignal) => http.get<Paged<CallRecord>>('/calls', { query: { ...q }, signal }),
+  get: (id: number, signal?: AbortSignal) => http.get<CallDetail>(`/calls/${id}`, { signal }),
+}
+
+export const recordingsApi = {
+  list: (q: RecordingQuery) => http.get<Paged<RecordingItem>>('/recordings', { query: { ...q } }),
+  /**
+   * URL of the audio (HTTP Range supported). Every fetch is audited by the server, so use it
+   * only as the src of an <audio preload="none"> the user starts.
+   */
+  audioUrl: (id: number) => `/api/v1/recordings/${id}/audio`,
 }
 
 export { ApiError } from './http'

@@ -22,6 +22,30 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.profile' },
       },
       {
+        path: 'calls',
+        name: 'calls',
+        component: () => import('@/views/calls/CallsView.vue'),
+        meta: { title: 'menu.calls', perm: 'calls.read' },
+      },
+      {
+        path: 'recordings',
+        name: 'recordings',
+        component: () => import('@/views/calls/RecordingsView.vue'),
+        meta: { title: 'menu.recordings', perm: 'recordings.read' },
+      },
+      {
+        path: 'telephony/trunks',
+        name: 'trunks',
+        component: () => import('@/views/telephony/TrunksView.vue'),
+        meta: { title: 'menu.trunks', perm: 'telephony.read' },
+      },
+      {
+        path: 'telephony/routes',
+        name: 'routes',
+        component: () => import('@/views/telephony/RoutesView.vue'),
+        meta: { title: 'menu.routes', perm: 'telephony.read' },
+      },
+      {
         path: 'system/users',
         name: 'users',
         component: () => import('@/views/system/UsersView.vue'),
