@@ -33,6 +33,8 @@ struct Leg {
   std::optional<EpochMs> answered_at;
   std::optional<EpochMs> ended_at;
   int final_status = 0;
+  bool acked = false;  // inbound: the ACK for our 2xx arrived
+  std::unique_ptr<boost::asio::steady_timer> ack_timer;
 
   // Media.
   media::EndpointInfo endpoint;

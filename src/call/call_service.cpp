@@ -27,6 +27,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, REFER, INFO, NOTIFY";
 constexpr auto kStatsWait = std::chrono::milliseconds(1500);
 constexpr auto kDialogLinger = std::chrono::seconds(34);
+constexpr auto kAckTimeout = std::chrono::seconds(32);  // 64 * T1
 
 bool has_tag(const std::vector<std::string>& tags, const char* tag) {
   for (const auto& t : tags)
@@ -640,6 +641,16 @@ void CallService::answer_caller(Call& call) {
   caller.state = LegState::answered;
   caller.answered_at = now_ms();
   schedule_session_timer(call, caller);
+  // RFC 3261 13.3.1.4: a 2xx never ACKed ends the call (the caller is gone, or its ACKs are
+  // lost); otherwise it would hold its ports and media until a session timer, if any.
+  caller.ack_timer = std::make_unique<boost::asio::steady_timer>(control_, kAckTimeout);
+  const std::string uuid = call.uuid;
+  caller.ack_timer->async_wait([this, uuid](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto* c = find_call(uuid);
+    if (c && !c->ending && c->caller && !c->caller->acked)
+      end_call(*c, "answered", "ack_timeout", "system");
+  });
 }
 
 void CallService::start_recording(Call& call) {
@@ -736,7 +747,11 @@ void CallService::on_dialog_request(const sip::IncomingRequest& request) {
     end_call(call, "cancelled", "caller_cancel", "caller");
     return;
   }
-  if (request.method == "ACK") return;
+  if (request.method == "ACK") {
+    leg.acked = true;
+    if (leg.ack_timer) leg.ack_timer->cancel();
+    return;
+  }
   if (request.method == "BYE") {
     reply(request.id, 200, "OK");
     leg.state = LegState::ended;
@@ -1178,37 +1193,47 @@ void CallService::on_media_event(const media::MediaEvent& event) {
     const auto started = recording_started_.find(done->recording);
     const EpochMs started_at = started != recording_started_.end() ? started->second : now_ms();
     if (started != recording_started_.end()) recording_started_.erase(started);
-    if (found == recordings_.end()) return;
-    auto record = std::move(found->second);
-    recordings_.erase(found);
-    if (!done->error.empty()) {
-      spdlog::error("calls: recording of {} failed: {}", record.uuid, done->error);
-      writer_.forget(record.uuid);
+    if (found == recordings_.end()) {
+      // The file can be ready before the call record is complete (it waits for media
+      // statistics): keep it for finish().
+      early_recordings_[done->recording] = {*done, started_at};
       return;
     }
-    store::Recording recording;
-    const auto root = std::filesystem::path(config_.data_dir);
-    recording.path = std::filesystem::path(done->file_path).lexically_relative(root).string();
-    recording.format = done->format == media::RecordingFormat::mp3    ? "mp3"
-                       : done->format == media::RecordingFormat::opus ? "opus"
-                                                                      : "wav";
-    recording.mime_type = recording.format == "mp3"    ? "audio/mpeg"
-                          : recording.format == "opus" ? "audio/ogg"
-                                                       : "audio/wav";
-    recording.started_at = started_at;
-    recording.duration_ms = done->duration_ms;
-    recording.bytes = static_cast<std::int64_t>(done->bytes);
-    recording.sha256 = done->sha256;
-    recording.created_at = now_ms();
-    const auto uuid = record.uuid;
-    writer_.attach_recording(std::move(record), std::move(recording));
-    writer_.forget(uuid);
+    auto record = std::move(found->second);
+    recordings_.erase(found);
+    attach_recording(std::move(record), *done, started_at);
     return;
   }
   if (const auto* error = std::get_if<media::MediaError>(&event)) {
     spdlog::warn("calls: media error on endpoint {}: {} {}", error->endpoint, error->code,
                  error->message);
   }
+}
+
+void CallService::attach_recording(store::CallRecord record, const media::RecordingFinished& done,
+                                   EpochMs started_at) {
+  if (!done.error.empty()) {
+    spdlog::error("calls: recording of {} failed: {}", record.uuid, done.error);
+    writer_.forget(record.uuid);
+    return;
+  }
+  store::Recording recording;
+  const auto root = std::filesystem::path(config_.data_dir);
+  recording.path = std::filesystem::path(done.file_path).lexically_relative(root).string();
+  recording.format = done.format == media::RecordingFormat::mp3    ? "mp3"
+                     : done.format == media::RecordingFormat::opus ? "opus"
+                                                                   : "wav";
+  recording.mime_type = recording.format == "mp3"    ? "audio/mpeg"
+                        : recording.format == "opus" ? "audio/ogg"
+                                                     : "audio/wav";
+  recording.started_at = started_at;
+  recording.duration_ms = done.duration_ms;
+  recording.bytes = static_cast<std::int64_t>(done.bytes);
+  recording.sha256 = done.sha256;
+  recording.created_at = now_ms();
+  const auto uuid = record.uuid;
+  writer_.attach_recording(std::move(record), std::move(recording));
+  writer_.forget(uuid);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1279,6 +1304,7 @@ void CallService::end_leg(Call& call, Leg& leg) {
   (void)call;
   if (leg.state == LegState::ended) return;
   if (leg.session_timer) leg.session_timer->cancel();
+  if (leg.ack_timer) leg.ack_timer->cancel();
   const auto previous = leg.state;
   leg.state = LegState::ended;
   leg.ended_at = now_ms();
@@ -1384,10 +1410,17 @@ void CallService::finish(Call& call) {
     record.callee_jitter_ms = call.connected->final_stats->max_jitter_ms;
   }
   writer_.update(record);
-  if (call.recording)
-    recordings_[call.recording] = record;
-  else
+  if (call.recording) {
+    if (auto early = early_recordings_.find(call.recording); early != early_recordings_.end()) {
+      auto [done, started_at] = std::move(early->second);
+      early_recordings_.erase(early);
+      attach_recording(record, done, started_at);
+    } else {
+      recordings_[call.recording] = record;
+    }
+  } else {
     writer_.forget(record.uuid);
+  }
   publish(call, "ended");
   // Dialogs whose BYE or CANCEL is still in flight are released when the answer comes, or
   // by this timer if it never does.

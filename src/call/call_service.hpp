@@ -136,6 +136,8 @@ class CallService : public sip::CallSignalHandler {
   void answer_caller(Call& call);
   void connect(Call& call, Leg& leg);
   void start_recording(Call& call);
+  void attach_recording(store::CallRecord record, const media::RecordingFinished& done,
+                        EpochMs started_at);
   void handle_reinvite(Call& call, Leg& leg, const sip::IncomingRequest& request);
   void handle_refer(Call& call, Leg& leg, const sip::IncomingRequest& request);
   void notify_transferor(Call& call, int status, const std::string& phrase, bool final);
@@ -179,6 +181,9 @@ class CallService : public sip::CallSignalHandler {
   std::unordered_map<media::EndpointId, LegRef> endpoints_;
   std::unordered_map<media::RecordingId, store::CallRecord> recordings_;  // awaiting the file
   std::unordered_map<media::RecordingId, EpochMs> recording_started_;
+  // Recordings finished before their call record was complete.
+  std::unordered_map<media::RecordingId, std::pair<media::RecordingFinished, EpochMs>>
+      early_recordings_;
   std::unordered_map<store::Id, int> channels_;  // trunk id -> calls holding a channel
   bool shutting_down_ = false;
 };

@@ -37,6 +37,8 @@ namespace hotline::sip {
 
 namespace {
 
+constexpr unsigned kUdpBufferBytes = 4 * 1024 * 1024;
+
 std::string url_text(const url_t* url) {
   if (url == nullptr) return {};
   const auto needed = url_e(nullptr, 0, url);
@@ -212,8 +214,11 @@ struct SofiaStack::Impl {
   std::atomic<DialogId> next_dialog{1};  // allocated on any thread by invite()
   std::unordered_map<DialogId, Dialog> dialogs;
   std::unordered_map<nta_leg_t*, DialogId> leg_dialogs;
-  std::unordered_map<nta_incoming_t*, DialogId> invite_dialogs;  // CANCEL lookup
-  std::unordered_map<nta_outgoing_t*, DialogId> outgoing;        // our requests in flight
+  std::unordered_map<nta_incoming_t*, DialogId> invite_dialogs;  // CANCEL and ACK lookup
+  // INVITE transactions answered 2xx, kept until their ACK arrives: in UA mode nta matches
+  // that ACK to the transaction (which retransmits the 2xx until then), not to the leg.
+  std::unordered_map<nta_incoming_t*, DialogId> awaiting_ack;
+  std::unordered_map<nta_outgoing_t*, DialogId> outgoing;  // our requests in flight
 
   Impl(SofiaStackOptions o, SofiaCallbacks c)
       : options(std::move(o)),
@@ -325,16 +330,24 @@ struct SofiaStack::Impl {
     }
     request.id = next_id++;
     pending[request.id] = Pending{irq, 0};
+    if (sip->sip_request->rq_method == sip_method_invite) {
+      invite_dialogs[irq] = found->second;
+      nta_incoming_bind(irq, &Impl::on_invite_cancel, this);
+    }
     callbacks.on_request(std::move(request));
     return 0;
   }
 
-  // CANCEL of a dialog-creating INVITE: nta has answered the CANCEL 200 and the INVITE 487.
+  // CANCEL of an INVITE we have not answered (nta has answered the CANCEL 200 and the INVITE
+  // 487), or the ACK of one we answered 2xx.
   static int on_invite_cancel(void* magic, nta_incoming_t* irq, const sip_t* sip) {
     auto* impl = static_cast<Impl*>(magic);
-    if (sip == nullptr || sip->sip_request == nullptr ||
-        sip->sip_request->rq_method != sip_method_cancel)
+    if (sip == nullptr || sip->sip_request == nullptr) return 0;
+    if (sip->sip_request->rq_method == sip_method_ack) {
+      impl->acked(irq, sip);
       return 0;
+    }
+    if (sip->sip_request->rq_method != sip_method_cancel) return 0;
     const auto found = impl->invite_dialogs.find(irq);
     if (found == impl->invite_dialogs.end()) return 0;
     IncomingRequest notice;
@@ -345,6 +358,22 @@ struct SofiaStack::Impl {
     notice.received_at = now_ms();
     impl->callbacks.on_request(std::move(notice));
     return 0;
+  }
+
+  void acked(nta_incoming_t* irq, const sip_t* sip) {
+    const auto found = awaiting_ack.find(irq);
+    if (found == awaiting_ack.end()) return;
+    IncomingRequest ack;
+    ack.method = "ACK";
+    ack.dialog = found->second;
+    if (sip->sip_content_type) ack.content_type = or_empty(sip->sip_content_type->c_type);
+    if (sip->sip_payload && sip->sip_payload->pl_data)
+      ack.body.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    ack.received_at = now_ms();
+    awaiting_ack.erase(found);
+    invite_dialogs.erase(irq);
+    nta_incoming_destroy(irq);
+    callbacks.on_request(std::move(ack));
   }
 
   sip_contact_t const* contact() const { return nta_agent_contact(agent); }
@@ -484,6 +513,14 @@ struct SofiaStack::Impl {
         ++it;
       }
     }
+    for (auto it = awaiting_ack.begin(); it != awaiting_ack.end();) {
+      if (it->second == id) {
+        nta_incoming_destroy(it->first);
+        it = awaiting_ack.erase(it);
+      } else {
+        ++it;
+      }
+    }
     for (auto it = invite_dialogs.begin(); it != invite_dialogs.end();)
       it = it->second == id ? invite_dialogs.erase(it) : std::next(it);
     leg_dialogs.erase(found->second.leg);
@@ -512,7 +549,12 @@ struct SofiaStack::Impl {
     }
     if (provisional) return;
     pending.erase(found);
-    invite_dialogs.erase(irq);
+    const auto dialog = invite_dialogs.find(irq);
+    if (dialog != invite_dialogs.end() && reply.status >= 200 && reply.status < 300) {
+      awaiting_ack[irq] = dialog->second;  // destroyed when the ACK comes (or the dialog goes)
+      return;
+    }
+    if (dialog != invite_dialogs.end()) invite_dialogs.erase(dialog);
     nta_incoming_destroy(irq);
     if (creates != 0 && (reply.status < 200 || reply.status >= 300)) release_dialog(creates);
   }
@@ -646,9 +688,12 @@ struct SofiaStack::Impl {
     const std::string host =
         listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
     const std::string base = "sip:" + host + ":" + std::to_string(listen.port);
-    agent = nta_agent_create(root, URL_STRING_MAKE((base + ";transport=udp").c_str()),
-                             &Impl::on_message, this, NTATAG_SERVER_RPORT(1),
-                             NTATAG_CLIENT_RPORT(1), NTATAG_UA(1), TAG_END());
+    agent = nta_agent_create(
+        root, URL_STRING_MAKE((base + ";transport=udp").c_str()), &Impl::on_message, this,
+        NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), NTATAG_UA(1),
+        // The kernel default (~200 KB) drops datagrams in call bursts;
+        // lost answers turn into retransmissions and failed calls.
+        TPTAG_UDP_RMEM(kUdpBufferBytes), TPTAG_UDP_WMEM(kUdpBufferBytes), TAG_END());
     if (agent == nullptr ||
         nta_agent_add_tport(agent, URL_STRING_MAKE((base + ";transport=tcp").c_str()), TAG_END()) !=
             0) {
@@ -683,6 +728,8 @@ struct SofiaStack::Impl {
   void teardown() {
     for (auto& [id, entry] : pending) nta_incoming_destroy(entry.irq);
     pending.clear();
+    for (auto& [irq, id] : awaiting_ack) nta_incoming_destroy(irq);
+    awaiting_ack.clear();
     invite_dialogs.clear();
     for (auto& [orq, id] : outgoing) nta_outgoing_destroy(orq);
     outgoing.clear();

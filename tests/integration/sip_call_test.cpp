@@ -207,6 +207,22 @@ TEST_P(SipCallTest, GarbageSdpIsRefusedAndLeavesNoCallBehind) {
   EXPECT_EQ(active["total"], 0) << active.dump();
 }
 
+TEST_P(SipCallTest, AnAnswerThatIsNeverAckedEndsTheCall) {
+  auto phone = std::async(std::launch::async, [this] {
+    return run_sipp(daemon_->sip_port(), {"uas_answer.xml", "127.0.0.1", phone_port_, "1001"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto caller = run_sipp(daemon_->sip_port(), {.scenario = "uac_no_ack.xml",
+                                                     .local_ip = "127.0.0.2",
+                                                     .service = kPublicNumber,
+                                                     .timeout_s = 60});
+  EXPECT_EQ(caller.exit_code, 0) << caller.output;
+  EXPECT_EQ(phone.get().exit_code, 0);  // the phone is hung up too
+  const auto record = last_call("answered");
+  EXPECT_EQ(record["cause"], "ack_timeout");
+  EXPECT_EQ(record["hangup_side"], "system");
+}
+
 HOTLINE_INSTANTIATE_API_TEST(SipCallTest);
 
 }  // namespace

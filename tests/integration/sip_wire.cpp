@@ -39,8 +39,15 @@ bool readable(int fd, int timeout_ms) {
 }  // namespace
 
 std::optional<std::string> udp_exchange(std::uint16_t port, const std::string& datagram,
-                                        int timeout_ms) {
+                                        int timeout_ms, const std::string& source_ip) {
   Socket socket(SOCK_DGRAM);
+  if (!source_ip.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_ip.c_str(), &source.sin_addr) != 1 ||
+        ::bind(socket.fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0)
+      throw std::runtime_error("cannot bind a UDP socket to " + source_ip);
+  }
   const auto address = loopback(port);
   ::sendto(socket.fd, datagram.data(), datagram.size(), 0,
            reinterpret_cast<const sockaddr*>(&address), sizeof address);

@@ -6,10 +6,11 @@
 
 namespace hotline::test {
 
-// Sends one datagram from a fresh socket and returns the first datagram that comes back
-// within `timeout_ms`, or nullopt.
+// Sends one datagram from a fresh socket (bound to `source_ip` when given, e.g. the demo
+// trunk's 127.0.0.2) and returns the first datagram that comes back within `timeout_ms`, or
+// nullopt.
 std::optional<std::string> udp_exchange(std::uint16_t port, const std::string& datagram,
-                                        int timeout_ms);
+                                        int timeout_ms, const std::string& source_ip = {});
 // Connects, writes `bytes`, reads what arrives until `timeout_ms` of silence or the peer
 // closes; empty when nothing came back. Connection failures throw std::runtime_error.
 std::string tcp_exchange(std::uint16_t port, const std::string& bytes, int timeout_ms);
