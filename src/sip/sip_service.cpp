@@ -19,7 +19,8 @@ std::vector<std::string> lowercase(std::vector<std::string> values) {
   return values;
 }
 
-constexpr const char* kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
+constexpr const char* kAllow =
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, REFER, INFO, NOTIFY";
 
 Reply answer(const IncomingRequest& request, int status, std::string phrase = {}) {
   Reply reply;
