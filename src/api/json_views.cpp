@@ -4,15 +4,6 @@ namespace hotline::api {
 
 namespace {
 
-template <typename T>
-nlohmann::json or_null(const std::optional<T>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
-nlohmann::json time_or_null(const std::optional<EpochMs>& value) {
-  return value ? nlohmann::json(format_iso8601(*value)) : nlohmann::json(nullptr);
-}
-
 nlohmann::json type(const char* name) {
   return {{"type", name}};
 }
@@ -129,6 +120,10 @@ nlohmann::json list_schema(const nlohmann::json& item, bool with_total) {
                            {"properties", {{"items", {{"type", "array"}, {"items", item}}}}}};
   if (with_total) schema["properties"]["total"] = type("integer");
   return schema;
+}
+
+nlohmann::json time_or_null(const std::optional<EpochMs>& value) {
+  return value ? nlohmann::json(format_iso8601(*value)) : nlohmann::json(nullptr);
 }
 
 }  // namespace hotline::api

@@ -1,10 +1,20 @@
 #pragma once
 // JSON forms of the records the API returns (field names as in the glossary).
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "common/clock.hpp"
 #include "store/models.hpp"
 
 namespace hotline::api {
+
+// Optional values as JSON: the value, or null.
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+// An optional time as ISO 8601, or null.
+nlohmann::json time_or_null(const std::optional<EpochMs>& value);
 
 nlohmann::json to_json_view(const store::User& user);
 nlohmann::json to_json_view(const store::Role& role);

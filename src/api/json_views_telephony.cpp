@@ -4,20 +4,12 @@
 #include <set>
 #include <string>
 
+#include "api/json_views.hpp"
 #include "common/masking.hpp"
 
 namespace hotline::api {
 
 namespace {
-
-template <typename T>
-nlohmann::json or_null(const std::optional<T>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
-nlohmann::json time_or_null(const std::optional<EpochMs>& value) {
-  return value ? nlohmann::json(format_iso8601(*value)) : nlohmann::json(nullptr);
-}
 
 std::string number(const std::string& text, bool full) {
   return full ? text : mask_phone_number(text);

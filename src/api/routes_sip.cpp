@@ -113,18 +113,15 @@ Response list_trunk_registrations(ApiContext& ctx) {
   if (ctx.sip) {
     auto registrations = ctx.sip->trunk_registrations();
     if (!registrations) throw ApiError{503, "unavailable", registrations.error().message};
-    auto when = [](const std::optional<EpochMs>& at) -> nlohmann::json {
-      return at ? nlohmann::json(format_iso8601(*at)) : nlohmann::json(nullptr);
-    };
     for (const auto& r : *registrations)
       items.push_back({{"trunk_id", r.trunk_id},
                        {"trunk_name", r.trunk_name},
                        {"state", r.state},
                        {"last_status", r.last_status},
                        {"last_error", r.last_error},
-                       {"registered_at", when(r.registered_at)},
-                       {"expires_at", when(r.expires_at)},
-                       {"next_attempt_at", when(r.next_attempt_at)},
+                       {"registered_at", time_or_null(r.registered_at)},
+                       {"expires_at", time_or_null(r.expires_at)},
+                       {"next_attempt_at", time_or_null(r.next_attempt_at)},
                        {"failures", r.failures}});
   }
   return Response::json({{"items", items}, {"total", items.size()}});
