@@ -947,7 +947,9 @@ Status CallService::hangup(const std::string& uuid, const std::string& cause) {
 Status CallService::hold(const std::string& uuid) {
   auto* call = find_call(uuid);
   if (!call) return Error{"not_found", "no such call"};
-  if (!call->connected || call->moh_playing) return Error{"invalid_state", "call not connected"};
+  if (!call->connected || call->moh_playing || call->conference || call->consult ||
+      !call->pending.empty())
+    return Error{"invalid_state", "only a connected two-party call can be put on hold"};
   if (call->mixer) {
     (void)media_.destroy_mixer(call->mixer);
     call->mixer = 0;
