@@ -7,7 +7,7 @@
 #      has failures or falls 10 % behind its rate.
 #   b) calls per second through trunk -> hotlined -> agent phone: a SIPp UAS (uas.xml)
 #      registered as extension 1001 from the port it answers on, and a SIPp UAC (uac.xml) on
-#      the demo trunk's IP peer 127.0.0.2 calling the demo number 84038437 at CPS for
+#      the demo trunk's IP peer 127.0.0.2 calling the demo direct line 84038438 at CPS for
 #      DURATION seconds, each call held HOTLINE_BENCH_HOLD_MS (1000) then hung up with BYE.
 #      The demo trunk's max_channels (30) is raised through the API (HOTLINE_BENCH_MAX_CHANNELS,
 #      10000) and the inbound route's record flag is set from HOTLINE_BENCH_RECORD (1: record
@@ -58,7 +58,7 @@ KEEP=${HOTLINE_BENCH_KEEP:-0}
 AFTER=${HOTLINE_BENCH_AFTER_SECONDS:-0}
 SCENARIOS=$PWD/bench/sip
 TRUNK_IP=127.0.0.2  # the demo trunk "demo-carrier"
-NUMBER=84038437     # the demo public number, routed to extension 1001
+NUMBER=84038438     # the demo direct line, routed to extension 1001
 SIP_PASSWORD=Hotline@2026
 BUFF=(-buff_size 4194304)  # SIPp's 64 KB default UDP buffers drop packets under load
 

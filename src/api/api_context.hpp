@@ -7,6 +7,8 @@
 #include "common/event_bus.hpp"
 #include "common/metrics.hpp"
 #include "common/secret_box.hpp"
+#include "ivr/ivr_service.hpp"
+#include "media/speech_synthesizer.hpp"
 #include "sip/sip_service.hpp"
 #include "store/call_repository.hpp"
 #include "store/database.hpp"
@@ -33,6 +35,10 @@ struct ApiContext {
   // The data dir's key for secrets in the database (trunk passwords); null in tools and unit
   // tests, where the trunk routes answer 503.
   const SecretBox* secrets = nullptr;
+  // IVR runtime and speech: null in tools and unit tests, where the routes that need them
+  // (test query, speech preview) answer 503.
+  ivr::IvrService* ivr = nullptr;
+  media::SpeechSynthesizer* speech = nullptr;
   store::UserRepository users{db};
   store::RoleRepository roles{db};
   store::OrgUnitRepository org_units{db};
@@ -55,5 +61,12 @@ void register_sip_routes(Router& router, ApiContext& context);
 void register_telephony_routes(Router& router, ApiContext& context);
 void register_call_routes(Router& router, ApiContext& context);
 void register_recording_routes(Router& router, ApiContext& context);
+// IVR (issue 5): flows, calendars, prompts, data sources; voice messages; survey ratings.
+void register_ivr_flow_routes(Router& router, ApiContext& context);
+void register_ivr_calendar_routes(Router& router, ApiContext& context);
+void register_ivr_prompt_routes(Router& router, ApiContext& context);
+void register_ivr_data_source_routes(Router& router, ApiContext& context);
+void register_message_routes(Router& router, ApiContext& context);
+void register_survey_routes(Router& router, ApiContext& context);
 
 }  // namespace hotline::api

@@ -20,7 +20,9 @@
 #include "common/random.hpp"
 #include "common/secret_box.hpp"
 #include "common/version.hpp"
+#include "ivr/ivr_service.hpp"
 #include "media/media_engine.hpp"
+#include "media/speech_synthesizer.hpp"
 #include "sip/sip_service.hpp"
 #include "store/migrations.hpp"
 #include "store/role_repository.hpp"
@@ -200,10 +202,21 @@ int run_daemon(const Config& config) {
     });
     if (!started) return fail(started.error());
   }
+  // IVR: the call application behind "ivr" routes; speech made with espeak-ng, cached on disk.
+  media::SpeechSynthesizerConfig speech_config;
+  speech_config.cache_dir = std::filesystem::path(config.data_dir) / "tts";
+  speech_config.voice.rate_wpm = config.ivr.tts_rate;
+  auto speech = std::make_unique<media::SpeechSynthesizer>(speech_config, (*media)->prompts());
+  auto ivr = std::make_unique<ivr::IvrService>(config, db, *secrets, *calls, **media, *speech,
+                                               events, metrics, control.context());
+  if (auto started = run_on(control.context(), [&ivr] { return ivr->start(); }); !started)
+    return fail(started.error());
   api::ApiContext context{config, db, auth, audit, metrics, events};
   context.sip = sip->get();
   context.secrets = &*secrets;
   context.call_service = calls.get();
+  context.ivr = ivr.get();
+  context.speech = speech.get();
   api::Router router;
   api::register_routes(router, context);
 
@@ -235,7 +248,7 @@ int run_daemon(const Config& config) {
   }
   server.stop();
   (void)run_on(control.context(), [&calls, &sip] {
-    calls->shutdown();
+    calls->shutdown();  // IVR sessions end with their calls
     (*sip)->set_call_handler(nullptr);
     (*sip)->stop_trunk_registrations();
     return ok_status();
@@ -243,6 +256,8 @@ int run_daemon(const Config& config) {
   control.stop();
   (*media)->events().set_notifier(nullptr);
   sip->reset();  // after the control thread: its handlers use the service
+  ivr.reset();
+  speech.reset();  // it fills the media engine's prompt cache
   calls.reset();
   media->reset();
   spdlog::info("stopped");

@@ -6,10 +6,18 @@
 
 #include "api/password_hasher.hpp"
 #include "common/clock.hpp"
+#include "ivr/demo_flow.hpp"
+#include "ivr/id_number.hpp"
+#include "ivr/table_source.hpp"
+#include "ivr/working_calendar.hpp"
 #include "sip/digest.hpp"
+#include "store/calendar_repository.hpp"
+#include "store/data_source_repository.hpp"
 #include "store/inbound_route_repository.hpp"
+#include "store/ivr_flow_repository.hpp"
 #include "store/org_unit_repository.hpp"
 #include "store/outbound_rule_repository.hpp"
+#include "store/self_service_repository.hpp"
 #include "store/sip_credential_repository.hpp"
 #include "store/trunk_repository.hpp"
 #include "store/user_repository.hpp"
@@ -26,8 +34,8 @@ struct DemoUser {
   const char* extension;  // nullptr: none
 };
 
-// The demo carrier (the contract has two trunks of 30 channels for one public number) and
-// its number, answered by agent1 until the IVR exists.
+// The demo carrier (the contract has two trunks of 30 channels) with the public number
+// 84038437 answered by the IVR's "main" flow, and a direct line 84038438 to agent1's phone.
 Result<bool> load_demo_telephony(store::Database& db, const SecretBox& secrets) {
   store::TrunkRepository trunks(db, secrets);
   store::InboundRouteRepository routes(db);
@@ -49,7 +57,7 @@ Result<bool> load_demo_telephony(store::Database& db, const SecretBox& secrets) 
     trunk.kind = "ip_peer";
     trunk.addresses = {address};
     trunk.proxy = std::string(address) + ":5060";
-    trunk.numbers = {"84038437"};
+    trunk.numbers = {"84038437", "84038438"};
     trunk.caller_id = "84038437";
     trunk.max_channels = 30;
     auto id = trunks.create(trunk);
@@ -59,11 +67,18 @@ Result<bool> load_demo_telephony(store::Database& db, const SecretBox& secrets) 
 
   store::InboundRoute route;
   route.number = "84038437";
-  route.destination_type = "extension";
-  route.destination = "1001";
+  route.destination_type = "ivr";
+  route.destination = "main";
   route.record = true;
-  route.description = "市民热线（IVR 上线前直达 1001）";
+  route.description = "市民服务热线（语音导航）";
   if (auto id = routes.create(route); !id) return id.error();
+  store::InboundRoute direct;
+  direct.number = "84038438";
+  direct.destination_type = "extension";
+  direct.destination = "1001";
+  direct.record = true;
+  direct.description = "值班直线（直达 1001）";
+  if (auto id = routes.create(direct); !id) return id.error();
 
   const struct {
     const char *name, *pattern;
@@ -180,6 +195,67 @@ Result<bool> load_demo_users(store::Database& db) {
 
 }  // namespace
 
+// The IVR's demo set when no flow exists yet: the bureau's flow "main" and the survey, both
+// published; the calendar "default", open around the clock so the demo always reaches agents
+// (docs/ivr_support.md gives a real site's default); the self-service table "card_progress"
+// with a few demo ID numbers.
+Result<bool> load_demo_ivr(store::Database& db, const SecretBox& secrets) {
+  store::IvrFlowRepository flows(db);
+  auto existing = flows.list();
+  if (!existing) return existing.error();
+  if (!existing->empty()) return false;
+
+  store::CalendarRepository calendars(db);
+  if (auto found = calendars.find_by_name("default"); !found) {
+    return found.error();
+  } else if (!*found) {
+    store::IvrCalendar calendar;
+    calendar.name = "default";
+    calendar.description = "演示：全天开放（正式上线请改为办公时间并导入节假日）";
+    calendar.definition = ivr::WorkingCalendar::always_open().to_json().dump();
+    if (auto id = calendars.create(calendar); !id) return id.error();
+  }
+
+  for (const auto& [graph, description] :
+       {std::pair{ivr::bureau_demo_flow(), "市民服务热线主流程"},
+        std::pair{ivr::bureau_survey_flow(), "坐席先挂机后的满意度评价"}}) {
+    store::IvrFlow flow;
+    flow.name = graph.at("name").get<std::string>();
+    flow.description = description;
+    flow.draft = graph.dump();
+    auto id = flows.create(flow);
+    if (!id) return id.error();
+    if (auto published = flows.publish(*id, flow.draft, std::nullopt, "演示数据"); !published)
+      return published.error();
+  }
+
+  store::DataSourceRepository sources(db);
+  store::DataSource source;
+  source.name = "card_progress";
+  source.kind = "table";
+  source.config = R"({"key_param":"id_number"})";
+  auto source_id = sources.create(source);
+  if (!source_id) return source_id.error();
+  const struct {
+    const char *first17, *status, *expected_date;
+  } demo_rows[] = {{"11010519491231002", "正在制作中", "2026-12-12"},
+                   {"44030619900101123", "已制作完成，可到经办网点领取", "2026-12-01"},
+                   {"32010219851120456", "已受理，正在审核", "2026-12-20"}};
+  std::vector<store::SelfServiceRecord> rows;
+  for (const auto& row : demo_rows) {
+    const std::string id = std::string(row.first17) + ivr::id_number_check_character(row.first17);
+    store::SelfServiceRecord record;
+    record.lookup_key = ivr::table_lookup_key(secrets, id);
+    record.id_sealed = secrets.encrypt(id);
+    record.fields =
+        nlohmann::json{{"status", row.status}, {"expected_date", row.expected_date}}.dump();
+    rows.push_back(std::move(record));
+  }
+  if (auto written = store::SelfServiceRepository(db).upsert_many(*source_id, rows); !written)
+    return written.error();
+  return true;
+}
+
 Result<bool> load_demo_data(store::Database& db, const SecretBox& secrets,
                             const std::string& sip_realm) {
   auto users_loaded = load_demo_users(db);
@@ -191,7 +267,9 @@ Result<bool> load_demo_data(store::Database& db, const SecretBox& secrets,
   if (!telephony_loaded) return telephony_loaded.error();
   auto sip_loaded = load_demo_sip_passwords(db, sip_realm);
   if (!sip_loaded) return sip_loaded.error();
-  return *users_loaded || *telephony_loaded || *sip_loaded;
+  auto ivr_loaded = load_demo_ivr(db, secrets);
+  if (!ivr_loaded) return ivr_loaded.error();
+  return *users_loaded || *telephony_loaded || *sip_loaded || *ivr_loaded;
 }
 
 }  // namespace hotline::app

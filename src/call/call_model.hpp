@@ -15,6 +15,8 @@
 
 namespace hotline::call {
 
+class CallApplication;
+
 enum class LegState { offered, calling, ringing, early, answered, ended };
 
 struct Leg {
@@ -76,6 +78,12 @@ struct Call {
   media::MixerId consult_mixer = 0;
   bool conference = false;  // the caller and every answered callee share one mixer
   bool parked = false;
+  // The application (IVR) that answered the caller: it talks to the caller while no one is
+  // connected, and takes the caller back when the agent hangs up first (survey).
+  CallApplication* application = nullptr;
+  bool with_application = false;         // the caller is with the application right now
+  media::PlaybackId app_playback = 0;    // the application's prompt playing
+  media::RecordingId app_recording = 0;  // a voice message being recorded
   std::unique_ptr<boost::asio::steady_timer> ring_timer;
   std::unique_ptr<boost::asio::steady_timer> limit_timer;
   std::unique_ptr<boost::asio::steady_timer> linger_timer;  // waits for final media stats

@@ -106,6 +106,16 @@ std::string today_path(EpochMs at) {
   return text;
 }
 
+// Calls in progress we accept: the configured limit, or what the RTP port range can carry
+// (an anchored call holds a port pair per leg, two legs for most calls).
+int call_capacity(const Config& config) {
+  if (config.calls.max_calls > 0) return config.calls.max_calls;
+  const auto ports = media::parse_port_range(config.calls.rtp_ports);
+  if (!ports) return 1000;
+  const int pairs = (ports->high - ports->low + 1) / 2;
+  return std::max(1, pairs / 2);
+}
+
 }  // namespace
 
 CallService::CallService(const Config& config, store::Database& db, const SecretBox& secrets,
@@ -121,12 +131,15 @@ CallService::CallService(const Config& config, store::Database& db, const Secret
       control_(control),
       writer_(db),
       media_address_(resolve_media_address(config)),
-      domain_(media_address_) {
+      domain_(media_address_),
+      max_calls_(call_capacity(config)) {
   metrics_.describe("hotline_calls_total", "counter", "Calls offered, by direction");
   metrics_.describe("hotline_calls_ended_total", "counter", "Calls ended, by disposition");
   metrics_.describe("hotline_calls_blocked_total", "counter",
                     "Calls refused because a trunk had no free channel, by trunk");
   metrics_.describe("hotline_calls_active", "gauge", "Calls in progress");
+  metrics_.describe("hotline_calls_shed_total", "counter",
+                    "New calls refused with 503 to shed load, by reason");
 }
 
 CallService::~CallService() = default;
@@ -202,6 +215,11 @@ void CallService::on_invite(const sip::IncomingRequest& request, const sip::Call
   spdlog::info("calls: {} {} -> {} from {}", record.direction, mask_phone_number(record.caller),
                mask_phone_number(record.callee), request.source.host_port());
 
+  if (const auto overload = overload_cause(request, now); !overload.empty()) {
+    metrics_.counter_add("hotline_calls_shed_total", {{"reason", overload}});
+    return refuse(request, std::move(record), 503, "blocked", overload,
+                  {{"Retry-After", std::to_string(config_.calls.trunk_retry_after_seconds)}});
+  }
   if (request.body.empty())
     return refuse(request, std::move(record), 488, "failed", "no_sdp_offer");
   if (request.timer.session_expires &&
@@ -218,15 +236,7 @@ void CallService::on_invite(const sip::IncomingRequest& request, const sip::Call
   std::optional<Destination> destination;
   if (origin.kind == sip::CallOrigin::Kind::trunk) {
     if (const auto* route = routing_.inbound(record.did)) {
-      if (route->destination_type == "extension") {
-        destination = Destination{Destination::Kind::extension,
-                                  route->destination,
-                                  {},
-                                  "did:" + route->number + " -> extension:" + route->destination,
-                                  route->record};
-      } else {
-        failure = route->destination_type + "_not_available";
-      }
+      destination = route_destination(*route, failure);
     } else {
       failure = "no_route";
     }
@@ -288,6 +298,8 @@ void CallService::on_invite(const sip::IncomingRequest& request, const sip::Call
          {"trunk", call.record.trunk_name},
          {"source", request.source.host_port()}});
   event(call, "routed", {{"route", call.record.route}});
+  if (destination->kind == Destination::Kind::application)
+    return start_application(call, *destination);
   if (!dial(call, *destination, "callee")) return;
   call.ring_timer = std::make_unique<boost::asio::steady_timer>(control_);
   call.ring_timer->expires_after(std::chrono::seconds(config_.calls.ring_timeout_seconds));
@@ -313,16 +325,7 @@ std::optional<Destination> CallService::resolve(const std::string& dialled,
       return Destination{Destination::Kind::extension, dialled, {}, "extension:" + dialled, true};
   }
   // Extensions dialling a public number reach what the trunk's callers reach.
-  if (const auto* route = routing_.inbound(dialled)) {
-    if (route->destination_type == "extension")
-      return Destination{Destination::Kind::extension,
-                         route->destination,
-                         {},
-                         "did:" + route->number + " -> extension:" + route->destination,
-                         route->record};
-    failure = route->destination_type + "_not_available";
-    return std::nullopt;
-  }
+  if (const auto* route = routing_.inbound(dialled)) return route_destination(*route, failure);
   if (auto outbound = routing_.outbound(dialled)) {
     Destination destination;
     destination.kind = Destination::Kind::trunk;
@@ -334,6 +337,36 @@ std::optional<Destination> CallService::resolve(const std::string& dialled,
   spdlog::warn("calls: no route or outbound rule allows {}", mask_phone_number(dialled));
   failure = "no_route";
   return std::nullopt;
+}
+
+std::optional<Destination> CallService::route_destination(const store::InboundRoute& route,
+                                                          std::string& failure) {
+  Destination destination;
+  destination.route =
+      "did:" + route.number + " -> " + route.destination_type + ":" + route.destination;
+  destination.record = route.record;
+  if (route.destination_type == "extension") {
+    destination.kind = Destination::Kind::extension;
+    destination.extension = route.destination;
+    return destination;
+  }
+  if (const auto app = applications_.find(route.destination_type); app != applications_.end()) {
+    destination.kind = Destination::Kind::application;
+    destination.application = app->second;
+    destination.target = route.destination;
+    return destination;
+  }
+  failure = route.destination_type + "_not_available";
+  return std::nullopt;
+}
+
+// Refusing early is cheap; accepting past capacity makes every call in progress fail (the
+// control thread falls behind, peers retransmit, RTP ports run out).
+std::string CallService::overload_cause(const sip::IncomingRequest& request, EpochMs now) const {
+  if (static_cast<int>(calls_.size()) >= max_calls_) return "overload_calls_in_progress";
+  if (request.received_at != 0 && now - request.received_at > config_.calls.overload_queue_ms)
+    return "overload_control_delay";
+  return {};
 }
 
 void CallService::refuse(const sip::IncomingRequest& request, store::CallRecord record, int status,
@@ -578,6 +611,9 @@ void CallService::on_answered(Call& call, Leg& leg, const sip::DialogResponse& r
     event(call, "retrieved", {{"party", leg.party}});
     if (leg.kind == "extension") call.record.answered_by = leg.party;
     connect(call, leg);
+  } else if (pending == "hand_over") {
+    event(call, "handed_over", {{"party", leg.party}});
+    connect(call, leg);
   }
 }
 
@@ -609,6 +645,11 @@ void CallService::join_conference(Call& call, Leg& leg) {
 void CallService::connect(Call& call, Leg& leg) {
   if (call.ring_timer) call.ring_timer->cancel();
   stop_caller_tones(call);
+  if (call.with_application) {
+    call.with_application = false;
+    if (call.app_playback) (void)media_.stop_playback(call.caller->endpoint.id);
+    call.app_playback = 0;
+  }
   if (call.mixer != 0) {
     (void)media_.destroy_mixer(call.mixer);
     call.mixer = 0;
@@ -621,12 +662,15 @@ void CallService::connect(Call& call, Leg& leg) {
   const bool first_answer = !call.record.answered_at;
   if (first_answer) {
     call.record.answered_at = leg.answered_at ? *leg.answered_at : now_ms();
-    if (leg.kind == "extension") call.record.answered_by = leg.party;
     event(call, "answered", {{"party", leg.party}});
     answer_caller(call);
-    writer_.update(call.record);  // live views see the call answered
-    if (call.record_answered) start_recording(call);
   }
+  // The first agent to take the call answered it, also when an application (IVR) answered
+  // the caller before; recording starts with the first conversation.
+  const bool first_agent = leg.kind == "extension" && call.record.answered_by.empty();
+  if (first_agent) call.record.answered_by = leg.party;
+  if (first_answer || first_agent) writer_.update(call.record);  // live views see it answered
+  if (call.record_answered && call.recording == 0) start_recording(call);
   schedule_session_timer(call, leg);
   publish(call, "answered");
 }
@@ -723,6 +767,10 @@ void CallService::pending_failed(Call& call, int status, const std::string& phra
       connect(call, *call.connected);  // the caller comes back from hold
   } else if (pending == "retrieve") {
     // Still parked: music on hold goes on until someone retrieves it or the caller leaves.
+  } else if (pending == "hand_over" && call.application) {
+    stop_caller_tones(call);
+    call.with_application = true;
+    call.application->hand_over_failed(call.uuid, "sip:" + std::to_string(status));
   }
 }
 
@@ -811,6 +859,7 @@ bool CallService::callee_left(Call& call, Leg& leg) {
     return true;
   }
   if (&leg != call.connected) return true;  // e.g. a transferor already replaced
+  if (application_takes_back(call, leg)) return true;
   if (call.pending == "transfer") {
     // The transferor hangs up while the target rings: the transfer goes on.
     call.connected = nullptr;
@@ -1191,6 +1240,15 @@ void CallService::on_media_event(const media::MediaEvent& event) {
     return;
   }
   if (const auto* done = std::get_if<media::RecordingFinished>(&event)) {
+    if (const auto message = message_recordings_.find(done->recording);
+        message != message_recordings_.end()) {
+      auto [uuid, application] = message->second;
+      message_recordings_.erase(message);
+      if (auto* call = find_call(uuid); call && call->app_recording == done->recording)
+        call->app_recording = 0;
+      application->message_recorded(uuid, *done);
+      return;
+    }
     const auto found = recordings_.find(done->recording);
     const auto started = recording_started_.find(done->recording);
     const EpochMs started_at = started != recording_started_.end() ? started->second : now_ms();
@@ -1204,6 +1262,21 @@ void CallService::on_media_event(const media::MediaEvent& event) {
     auto record = std::move(found->second);
     recordings_.erase(found);
     attach_recording(std::move(record), *done, started_at);
+    return;
+  }
+  if (std::holds_alternative<media::DtmfReceived>(event) ||
+      std::holds_alternative<media::PlaybackFinished>(event)) {
+    const auto endpoint = std::visit(
+        [](const auto& e) -> media::EndpointId {
+          if constexpr (requires { e.endpoint; })
+            return e.endpoint;
+          else
+            return 0;
+        },
+        event);
+    const auto found = endpoints_.find(endpoint);
+    if (found != endpoints_.end() && found->second.call->application)
+      application_event(*found->second.call, event);
     return;
   }
   if (const auto* error = std::get_if<media::MediaError>(&event)) {
@@ -1324,6 +1397,12 @@ void CallService::end_call(Call& call, const std::string& disposition, const std
                            const std::string& side, int caller_status) {
   if (call.ending) return;
   call.ending = true;
+  if (call.app_recording) (void)media_.stop_recording(call.app_recording);
+  call.app_recording = 0;
+  if (auto* application = std::exchange(call.application, nullptr)) {
+    call.with_application = false;
+    application->call_ended(call.uuid);
+  }
   if (call.ring_timer) call.ring_timer->cancel();
   if (call.limit_timer) call.limit_timer->cancel();
   stop_caller_tones(call);

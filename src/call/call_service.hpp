@@ -13,6 +13,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "call/call_application.hpp"
 #include "call/call_model.hpp"
 #include "call/call_record_writer.hpp"
 #include "call/routing_table.hpp"
@@ -30,12 +31,14 @@ namespace hotline::call {
 
 // A target as routing resolved it.
 struct Destination {
-  enum class Kind { extension, trunk };
+  enum class Kind { extension, trunk, application };
   Kind kind = Kind::extension;
-  std::string extension;    // kind == extension
-  OutboundChoice outbound;  // kind == trunk
-  std::string route;        // description for the call record
+  std::string extension;                   // kind == extension
+  OutboundChoice outbound;                 // kind == trunk
+  std::string route;                       // description for the call record
   bool record = true;
+  CallApplication* application = nullptr;  // kind == application
+  std::string target;                      // kind == application: e.g. the IVR flow
 };
 
 // A call control request from the API (CTI later), carried to the control thread.
@@ -99,6 +102,26 @@ class CallService : public sip::CallSignalHandler {
   // dials `target` and connects it.
   Status park(const std::string& uuid);
   Status retrieve(const std::string& uuid, const std::string& target);
+  // Call applications (control thread). Inbound routes whose destination_type is `kind`
+  // ("ivr") are answered by `application`; unregistered kinds are refused with 480.
+  void register_application(const std::string& kind, CallApplication& application);
+  // What the caller hears while with its application (replaces the previous prompt).
+  Result<media::PlaybackId> play(const std::string& uuid, media::PlayRequest request);
+  Status stop_playback(const std::string& uuid);
+  // Records the caller (a voice message) into `path`; message_recorded() follows stop_message
+  // or the call's end, even after call_ended().
+  Status record_message(const std::string& uuid, const std::string& path);
+  Status stop_message(const std::string& uuid);
+  // Connects the caller to an extension or number (routed like a phone's call); the caller
+  // hears ringback meanwhile. On failure the caller is back with the application.
+  Status hand_over(const std::string& uuid, const std::string& target);
+
+  // Stores what an application keeps about a call (IVR path, message, rating) with the call's
+  // row id, in order with the call's own record. Thread-safe.
+  void write_for_call(const std::string& uuid, CallRecordWriter::CallTask task) {
+    writer_.run_for_call(uuid, std::move(task));
+  }
+
   // Thread-safe: runs one of the operations above on the control thread (5 s at most).
   Status perform(const CallAction& action);
   std::vector<CallSummary> calls() const;
@@ -113,8 +136,15 @@ class CallService : public sip::CallSignalHandler {
   };
 
   void reload_routing();
+  std::optional<Destination> route_destination(const store::InboundRoute& route,
+                                               std::string& failure);
+  void start_application(Call& call, const Destination& destination);
+  bool application_takes_back(Call& call, Leg& leg);
+  void application_event(Call& call, const media::MediaEvent& event);
   std::optional<Destination> resolve(const std::string& dialled,
                                      const std::string& caller_extension, std::string& failure);
+  // Empty, or why a new call must be refused to shed load.
+  std::string overload_cause(const sip::IncomingRequest& request, EpochMs now) const;
   void reply(std::uint64_t request_id, int status, std::string phrase = {},
              std::vector<std::pair<std::string, std::string>> headers = {}, std::string body = {});
   void refuse(const sip::IncomingRequest& request, store::CallRecord record, int status,
@@ -174,6 +204,7 @@ class CallService : public sip::CallSignalHandler {
   EventBus::Subscription config_changes_;
   std::string media_address_;
   std::string domain_;  // host part of our URIs
+  int max_calls_;       // calls in progress before new ones are refused
 
   std::uint64_t next_leg_ = 1;
   std::map<std::string, std::unique_ptr<Call>> calls_;
@@ -184,7 +215,11 @@ class CallService : public sip::CallSignalHandler {
   // Recordings finished before their call record was complete.
   std::unordered_map<media::RecordingId, std::pair<media::RecordingFinished, EpochMs>>
       early_recordings_;
-  std::unordered_map<store::Id, int> channels_;  // trunk id -> calls holding a channel
+  std::unordered_map<store::Id, int> channels_;           // trunk id -> calls holding a channel
+  std::map<std::string, CallApplication*> applications_;  // route destination_type -> app
+  // Voice messages being recorded: the application hears of the file even after the call.
+  std::unordered_map<media::RecordingId, std::pair<std::string, CallApplication*>>
+      message_recordings_;
   bool shutting_down_ = false;
 };
 

@@ -182,6 +182,11 @@ std::map<std::string, Setter> setters_for(Config& c) {
     return {};
   };
   s["calls.trunk_retry_after_seconds"] = int_setter(c.calls.trunk_retry_after_seconds, 1, 3600);
+  s["ivr.survey_flow"] = string_setter(c.ivr.survey_flow);
+  s["ivr.max_flow_jumps"] = int_setter(c.ivr.max_flow_jumps, 1, 100);
+  s["ivr.tts_rate"] = int_setter(c.ivr.tts_rate, 80, 400);
+  s["calls.max_calls"] = int_setter(c.calls.max_calls, 0, 1'000'000);
+  s["calls.overload_queue_ms"] = int_setter(c.calls.overload_queue_ms, 50, 60'000);
   return s;
 }
 

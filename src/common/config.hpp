@@ -81,7 +81,17 @@ struct CallConfig {
   int min_session_expires_seconds = 90;  // shorter requests get 422
   int max_call_seconds = 4 * 3600;       // hard limit on a call's length
   std::string recording_format = "mp3";  // mp3 | wav
-  int trunk_retry_after_seconds = 30;    // Retry-After on 503 when a trunk is full
+  int trunk_retry_after_seconds = 30;    // Retry-After on 503 when a trunk is full or we shed load
+  // Load shedding: new calls get 503 + Retry-After instead of pushing the daemon into collapse.
+  int max_calls = 0;             // calls in progress; 0: what the RTP port range can carry
+  int overload_queue_ms = 1000;  // an INVITE that waited longer for the control thread
+};
+
+// IVR (flows, survey, self-service).
+struct IvrConfig {
+  std::string survey_flow = "survey";  // played when the agent hangs up first; "" disables it
+  int max_flow_jumps = 8;              // "go to flow" nodes one call may pass
+  int tts_rate = 150;                  // espeak-ng words per minute for generated prompts
 };
 
 struct LogConfig {
@@ -97,6 +107,7 @@ struct Config {
   AuthConfig auth;
   SipConfig sip;
   CallConfig calls;
+  IvrConfig ivr;
   LogConfig log;
 
   // The database URL in force: the configured one or the SQLite file in the data dir.

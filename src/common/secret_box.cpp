@@ -119,4 +119,18 @@ Result<std::string> SecretBox::decrypt(const std::string& sealed) const {
   return plain;
 }
 
+std::string SecretBox::lookup_hash(std::string_view text) const {
+  std::array<unsigned char, crypto_generichash_KEYBYTES> subkey{};
+  crypto_kdf_derive_from_key(subkey.data(), subkey.size(), 1, "hl-look", key_.data());
+  std::array<unsigned char, crypto_generichash_BYTES> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                     subkey.data(), subkey.size());
+  sodium_memzero(subkey.data(), subkey.size());
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();
+  return hex;
+}
+
 }  // namespace hotline

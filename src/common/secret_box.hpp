@@ -4,6 +4,7 @@
 // on first use; losing it makes the encrypted values unreadable.
 #include <array>
 #include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 
@@ -22,6 +23,10 @@ class SecretBox {
   std::string encrypt(const std::string& plain) const;
   // Error "secret_invalid" for text that was not produced with this key.
   Result<std::string> decrypt(const std::string& sealed) const;
+  // A keyed hash (BLAKE2b, hex) for finding a personal number without storing it in clear:
+  // the same text always gives the same value under this key, nothing else can compute it.
+  // The hash key is derived from the secret key, never the encryption key itself.
+  std::string lookup_hash(std::string_view text) const;
 
  private:
   std::array<unsigned char, kKeyBytes> key_{};

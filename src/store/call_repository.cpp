@@ -204,7 +204,8 @@ std::optional<CallRecord> select_one(soci::session& sql, const std::string& wher
 
 Result<Id> CallRepository::create(const CallRecord& call) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     CallParams p(call);
     long long id = 0;
     sql << "INSERT INTO calls (uuid, direction, caller, callee, did, trunk_id, trunk_name, route, "
@@ -232,7 +233,8 @@ Result<Id> CallRepository::create(const CallRecord& call) {
 
 Status CallRepository::update(const CallRecord& call) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     CallParams p(call);
     soci::statement st =
         (sql.prepare << "UPDATE calls SET caller = :caller, callee = :callee, did = :did, "
@@ -262,7 +264,8 @@ Status CallRepository::update(const CallRecord& call) {
 
 Result<std::optional<CallRecord>> CallRepository::find(Id id) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     QueryParams params;
     return select_one(sql, "id = " + params.add(static_cast<long long>(id)), params);
   } catch (const std::exception& e) {
@@ -272,7 +275,8 @@ Result<std::optional<CallRecord>> CallRepository::find(Id id) {
 
 Result<std::optional<CallRecord>> CallRepository::find_by_uuid(const std::string& uuid) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     QueryParams params;
     return select_one(sql, "uuid = " + params.add(uuid), params);
   } catch (const std::exception& e) {
@@ -282,7 +286,8 @@ Result<std::optional<CallRecord>> CallRepository::find_by_uuid(const std::string
 
 Result<PageOf<CallRecord>> CallRepository::query(const CallFilter& filter, const Page& page) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     QueryParams params;
     std::string where = " WHERE 1 = 1";
     if (filter.from)
@@ -320,7 +325,8 @@ Result<PageOf<CallRecord>> CallRepository::query(const CallFilter& filter, const
 
 Result<int> CallRepository::close_abandoned(EpochMs now) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     long long at = now;
     soci::statement st =
         (sql.prepare << "UPDATE calls SET disposition = 'failed', cause = 'daemon_restart', "
@@ -335,7 +341,8 @@ Result<int> CallRepository::close_abandoned(EpochMs now) {
 
 Result<Id> CallRepository::append_event(const CallEvent& event) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     long long call_id = event.call_id, at = event.at, id = 0;
     sql << "INSERT INTO call_events (call_id, at, type, detail_json) VALUES (:c, :at, :ty, :d) "
            "RETURNING id",
@@ -349,7 +356,8 @@ Result<Id> CallRepository::append_event(const CallEvent& event) {
 
 Result<std::vector<CallEvent>> CallRepository::events(Id call_id) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     std::vector<CallEvent> events;
     long long wanted = call_id, id = 0, at = 0;
     std::string type, detail;

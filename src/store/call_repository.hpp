@@ -13,6 +13,8 @@ namespace hotline::store {
 class CallRepository {
  public:
   explicit CallRepository(Database& db) : db_(db) {}
+  // Every statement runs on `shared` (the caller's transaction, e.g. a batch of writes).
+  CallRepository(Database& db, soci::session& shared) : db_(db), shared_(&shared) {}
 
   // Inserts the record as offered (legs included); returns its id.
   Result<Id> create(const CallRecord& call);
@@ -32,6 +34,7 @@ class CallRepository {
 
  private:
   Database& db_;
+  soci::session* shared_ = nullptr;
 };
 
 }  // namespace hotline::store

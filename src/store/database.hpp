@@ -5,6 +5,7 @@
 #include <soci/session.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.hpp"
@@ -39,6 +40,25 @@ class Database {
   Dialect dialect_;
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
+};
+
+// A session for one repository call: the caller's, when several writes share one transaction
+// (`shared` non-null), otherwise one borrowed from the pool for the scope's lifetime.
+class SessionScope {
+ public:
+  SessionScope(Database& db, soci::session* shared) {
+    if (shared) {
+      session_ = shared;
+    } else {
+      own_.emplace(db.pool());
+      session_ = &*own_;
+    }
+  }
+  soci::session& operator*() { return *session_; }
+
+ private:
+  std::optional<soci::session> own_;
+  soci::session* session_ = nullptr;
 };
 
 // The URL with any password replaced by "***", for logs and /healthz.

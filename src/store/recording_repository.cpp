@@ -53,7 +53,8 @@ std::vector<Recording> select_recordings(soci::session& sql, const std::string& 
 
 Result<Id> RecordingRepository::create(const Recording& recording) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     long long call_id = recording.call_id, started_at = recording.started_at,
               duration_ms = recording.duration_ms, bytes = recording.bytes,
               created_at = recording.created_at != 0 ? recording.created_at : now_ms(), id = 0;
@@ -70,7 +71,8 @@ Result<Id> RecordingRepository::create(const Recording& recording) {
 
 Result<std::optional<Recording>> RecordingRepository::find(Id id) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     QueryParams params;
     auto found =
         select_recordings(sql, " WHERE r.id = " + params.add(static_cast<long long>(id)), params);
@@ -84,7 +86,8 @@ Result<std::optional<Recording>> RecordingRepository::find(Id id) {
 Result<PageOf<Recording>> RecordingRepository::query(const RecordingFilter& filter,
                                                      const Page& page) {
   try {
-    soci::session sql(db_.pool());
+    SessionScope scope(db_, shared_);
+    auto& sql = *scope;
     QueryParams params;
     std::string where = " WHERE 1 = 1";
     if (filter.from)

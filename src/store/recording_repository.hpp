@@ -12,6 +12,8 @@ namespace hotline::store {
 class RecordingRepository {
  public:
   explicit RecordingRepository(Database& db) : db_(db) {}
+  // Every statement runs on `shared` (the caller's transaction).
+  RecordingRepository(Database& db, soci::session& shared) : db_(db), shared_(&shared) {}
 
   Result<Id> create(const Recording& recording);
   Result<std::optional<Recording>> find(Id id);  // call_uuid, caller, callee joined
@@ -19,6 +21,7 @@ class RecordingRepository {
 
  private:
   Database& db_;
+  soci::session* shared_ = nullptr;
 };
 
 }  // namespace hotline::store

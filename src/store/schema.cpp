@@ -1,6 +1,7 @@
 // The schema, as numbered migrations. Never edit a released migration: add a new one.
 // Times are BIGINT milliseconds since the epoch; booleans are INTEGER 0/1 on both databases.
 #include "store/migrations.hpp"
+#include "store/schema_ivr.hpp"
 #include "store/schema_sip.hpp"
 #include "store/schema_telephony.hpp"
 
@@ -90,6 +91,7 @@ const std::vector<Migration>& all_migrations() {
        }},
       sip_migration(),
       telephony_migration(),
+      ivr_migration(),
   };
   return migrations;
 }

@@ -43,19 +43,23 @@ TEST_P(TelephonyApi, DemoDataIsThere) {
   EXPECT_EQ(carrier["kind"], "ip_peer");
   EXPECT_EQ(carrier["addresses"], nlohmann::json({"127.0.0.2"}));
   EXPECT_EQ(carrier["proxy"], "127.0.0.2:5060");
-  EXPECT_EQ(carrier["numbers"], nlohmann::json({"84038437"}));
+  EXPECT_EQ(carrier["numbers"], nlohmann::json({"84038437", "84038438"}));
   EXPECT_EQ(carrier["max_channels"], 30);
   EXPECT_FALSE(carrier["has_password"].get<bool>());
   const auto second = find_by("/api/v1/trunks", "name", "demo-carrier-b", admin);
   ASSERT_TRUE(second.is_object());
   EXPECT_EQ(second["proxy"], "127.0.0.3:5060");
 
-  const auto route = find_by("/api/v1/inbound-routes", "number", "84038437", admin);
+  const auto hotline = find_by("/api/v1/inbound-routes", "number", "84038437", admin);
+  ASSERT_TRUE(hotline.is_object());
+  EXPECT_EQ(hotline["destination_type"], "ivr");
+  EXPECT_EQ(hotline["destination"], "main");
+  const auto route = find_by("/api/v1/inbound-routes", "number", "84038438", admin);
   ASSERT_TRUE(route.is_object());
   EXPECT_EQ(route["destination_type"], "extension");
   EXPECT_EQ(route["destination"], "1001");
   EXPECT_TRUE(route["record"].get<bool>());
-  EXPECT_EQ(route["description"], "市民热线（IVR 上线前直达 1001）");
+  EXPECT_EQ(route["description"], "值班直线（直达 1001）");
 
   const auto rules = get("/api/v1/outbound-rules", admin).json()["items"];
   ASSERT_EQ(rules.size(), 2u);
@@ -199,7 +203,7 @@ TEST_P(TelephonyApi, TrunkInUseCannotBeDeleted) {
 TEST_P(TelephonyApi, InboundRoutes) {
   const auto admin = login("admin");
   auto created = post("/api/v1/inbound-routes",
-                      {{"number", "84038438"},
+                      {{"number", "84038436"},
                        {"destination_type", "extension"},
                        {"destination", "1002"},
                        {"record", false},
@@ -239,7 +243,7 @@ TEST_P(TelephonyApi, InboundRoutes) {
       201u);
 
   auto updated = put("/api/v1/inbound-routes/" + id,
-                     {{"number", "84038438"},
+                     {{"number", "84038436"},
                       {"destination_type", "queue"},
                       {"destination", "general"},
                       {"record", true},

@@ -55,6 +55,18 @@ TEST_F(SecretBoxTest, WrongKeyFails) {
   EXPECT_EQ(opened.error().code, "secret_invalid");
 }
 
+TEST_F(SecretBoxTest, LookupHashIsStablePerKeyAndHidesTheText) {
+  const auto one = open(dir_ / "one.key");
+  const auto two = open(dir_ / "two.key");
+  const std::string id = "11010519491231002X";
+  const auto hash = one.lookup_hash(id);
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(hash, one.lookup_hash(id));
+  EXPECT_EQ(hash, open(dir_ / "one.key").lookup_hash(id)) << "the same key file, the same hash";
+  EXPECT_NE(hash, one.lookup_hash("110105194912310021"));
+  EXPECT_NE(hash, two.lookup_hash(id)) << "another installation cannot compute it";
+}
+
 TEST_F(SecretBoxTest, TamperedTextFails) {
   const auto box = open(dir_ / "secret.key");
   auto sealed = box.encrypt("secret value");

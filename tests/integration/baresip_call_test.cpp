@@ -1,6 +1,6 @@
 // A real call through the real daemon between two real softphones (baresip), checked by ear:
 // the carrier (baresip on 127.0.0.2, the demo trunk's IP peer) plays a 440 Hz tone and calls
-// the public number 84038437; the demo routes it to extension 1001, a baresip registered with
+// the demo's direct line 84038438; the demo routes it to extension 1001, a baresip registered with
 // the daemon that answers by itself and plays 1000 Hz. Each phone must hear the other's tone,
 // and the daemon's recording must hold the caller on the left and 1001 on the right.
 #include <gtest/gtest.h>
@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 using std::chrono::seconds;
 
 constexpr const char* kDemoPassword = "Hotline@2026";  // also the demo SIP password of 1001
-constexpr const char* kPublicNumber = "84038437";
+// The demo's direct line to extension 1001 (84038437 itself is answered by the IVR).
+constexpr const char* kPublicNumber = "84038438";
 constexpr double kCallerTone = 440;
 constexpr double kPhoneTone = 1000;
 // The caller's WAV ends after this long and baresip then hangs up: the call's length.

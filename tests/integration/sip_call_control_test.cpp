@@ -13,7 +13,8 @@ namespace hotline::test {
 namespace {
 
 constexpr const char* kPassword = "Phone#Test1";
-constexpr const char* kPublicNumber = "84038437";
+// The demo's direct line to extension 1001 (84038437 itself is answered by the IVR).
+constexpr const char* kPublicNumber = "84038438";
 
 class SipCallControlTest : public ApiTest {
  protected:

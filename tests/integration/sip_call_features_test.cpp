@@ -1,6 +1,6 @@
 // Call features through the real daemon with real SIPp peers on loopback, beyond the basic
 // call of sip_call_test.cpp: the carrier trunk (SIPp at 127.0.0.2, the demo IP-peer trunk)
-// calls the public number 84038437, which the demo routes to extension 1001 (SIPp phones on
+// calls the demo's direct line 84038438, which the demo routes to extension 1001 (SIPp phones on
 // 127.0.0.1, registered with the demo SIP password). Covers hold and resume by re-INVITE, blind
 // transfer by REFER, the caller's session timer, the ring timeout and ringing every contact of
 // an extension at once.
@@ -27,7 +27,8 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::steady_clock;
 
-constexpr const char* kPublicNumber = "84038437";
+// The demo's direct line to extension 1001 (84038437 itself is answered by the IVR).
+constexpr const char* kPublicNumber = "84038438";
 constexpr int kRingTimeoutSeconds = 5;
 
 // Whether a socket (a SIPp phone) is bound to UDP 127.0.0.1:port, from /proc/net/udp (whose

@@ -1,5 +1,5 @@
 // Calls through the real daemon with real SIPp peers on loopback: the carrier trunk (SIPp at
-// 127.0.0.2, the demo IP-peer trunk) calls the public number 84038437, which the demo routes
+// 127.0.0.2, the demo IP-peer trunk) calls the demo's direct line 84038438, which the demo routes
 // to extension 1001, registered by a SIPp phone on 127.0.0.1. Checks the SIP outcome on both
 // sides and the call record, recording and events the daemon keeps.
 #include <chrono>
@@ -14,7 +14,8 @@ namespace hotline::test {
 namespace {
 
 constexpr const char* kPhonePassword = "Phone#1001";
-constexpr const char* kPublicNumber = "84038437";
+// The demo's direct line to extension 1001 (84038437 itself is answered by the IVR).
+constexpr const char* kPublicNumber = "84038438";
 
 class SipCallTest : public ApiTest {
  protected:
@@ -224,6 +225,41 @@ TEST_P(SipCallTest, AnAnswerThatIsNeverAckedEndsTheCall) {
 }
 
 HOTLINE_INSTANTIATE_API_TEST(SipCallTest);
+
+// A daemon that may carry one call at a time sheds the next one with 503 + Retry-After.
+class SipOverloadTest : public SipCallTest {
+ protected:
+  DaemonOptions daemon_options() override {
+    DaemonOptions options;
+    options.config_toml["calls.max_calls"] = "1";
+    options.config_toml["calls.trunk_retry_after_seconds"] = "7";
+    return options;
+  }
+};
+
+TEST_P(SipOverloadTest, CallsBeyondTheCallLimitAreShedWith503) {
+  auto first =
+      std::async(std::launch::async, [&] { return call("uas_answer.xml", "uac_trunk_call.xml"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto second = run_sipp(daemon_->sip_port(),
+                               {"uac_refused.xml", "127.0.0.2", 0, kPublicNumber, "", 1, "503"});
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  const auto [phone, caller] = first.get();
+  EXPECT_EQ(caller.exit_code, 0) << caller.output;
+  EXPECT_EQ(phone.exit_code, 0) << phone.output;
+  const auto blocked = get("/api/v1/calls?disposition=blocked", admin_).json();
+  ASSERT_EQ(blocked["total"], 1) << blocked.dump();
+  EXPECT_EQ(blocked["items"][0]["cause"], "overload_calls_in_progress");
+  const auto metrics = client().get("/metrics");
+  EXPECT_NE(metrics.body.find("hotline_calls_shed_total{reason=\"overload_calls_in_progress\"} 1"),
+            std::string::npos)
+      << metrics.body.substr(0, 2000);
+  // Once the first call is over, calls are taken again.
+  const auto [phone2, caller2] = call("uas_answer.xml", "uac_trunk_call.xml");
+  EXPECT_EQ(caller2.exit_code, 0) << caller2.output;
+}
+
+HOTLINE_INSTANTIATE_API_TEST(SipOverloadTest);
 
 }  // namespace
 }  // namespace hotline::test
