@@ -33,9 +33,9 @@ namespace hotline::call {
 struct Destination {
   enum class Kind { extension, trunk, application };
   Kind kind = Kind::extension;
-  std::string extension;                   // kind == extension
-  OutboundChoice outbound;                 // kind == trunk
-  std::string route;                       // description for the call record
+  std::string extension;    // kind == extension
+  OutboundChoice outbound;  // kind == trunk
+  std::string route;        // description for the call record
   bool record = true;
   CallApplication* application = nullptr;  // kind == application
   std::string target;                      // kind == application: e.g. the IVR flow
