@@ -2,8 +2,10 @@
 // masked unless the caller holds calls.numbers; filtering by number still uses the real ones.
 #include "api/api_context.hpp"
 #include "api/http/router.hpp"
+#include "api/json_views_ivr.hpp"
 #include "api/json_views_telephony.hpp"
 #include "api/validation.hpp"
+#include "store/call_ivr_repository.hpp"
 
 namespace hotline::api {
 
@@ -58,12 +60,24 @@ Response list_calls(ApiContext& ctx, Request& request) {
                          {"page_size", page.page_size}});
 }
 
+nlohmann::json call_detail_with_ivr_schema() {
+  auto schema = call_detail_schema();
+  auto ivr = call_ivr_schema();
+  ivr["type"] = {"object", "null"};
+  schema["properties"]["ivr"] = ivr;
+  return schema;
+}
+
 Response get_call(ApiContext& ctx, Request& request) {
   const auto id = request.id_param("id");
   const auto call = value_or_throw(ctx.calls.find(id));
   if (!call) throw ApiError{404, "not_found", "no such call"};
   const auto events = value_or_throw(ctx.calls.events(id));
-  return Response::json(call_detail_view(*call, events, request.user().has("calls.numbers")));
+  auto view = call_detail_view(*call, events, request.user().has("calls.numbers"));
+  // The IVR part, when the call went through a flow (never the sealed ID number).
+  const auto ivr = value_or_throw(store::CallIvrRepository(ctx.db).find(id));
+  view["ivr"] = ivr ? to_json_view(*ivr) : nlohmann::json(nullptr);
+  return Response::json(view);
 }
 
 // Call control on a live call (CTI will add per-agent rules on top of the permission).
@@ -113,9 +127,10 @@ void register_call_routes(Router& router, ApiContext& ctx) {
                {"page", "integer", "1-based"},
                {"page_size", "integer", "at most 100"}}},
              [&ctx](Request& r) { return list_calls(ctx, r); });
-  router.add({http::verb::get, "/api/v1/calls/{id}", Access::permission_required("calls.read"),
-              "calls", "One call record with its legs and events", nullptr, call_detail_schema()},
-             [&ctx](Request& r) { return get_call(ctx, r); });
+  router.add(
+      {http::verb::get, "/api/v1/calls/{id}", Access::permission_required("calls.read"), "calls",
+       "One call record with its legs and events", nullptr, call_detail_with_ivr_schema()},
+      [&ctx](Request& r) { return get_call(ctx, r); });
   router.add(
       {http::verb::post,
        "/api/v1/calls/{uuid}/actions",

@@ -77,6 +77,12 @@ void register_routes(Router& router, ApiContext& ctx) {
   register_telephony_routes(router, ctx);
   register_call_routes(router, ctx);
   register_recording_routes(router, ctx);
+  register_ivr_flow_routes(router, ctx);
+  register_ivr_calendar_routes(router, ctx);
+  register_ivr_prompt_routes(router, ctx);
+  register_ivr_data_source_routes(router, ctx);
+  register_message_routes(router, ctx);
+  register_survey_routes(router, ctx);
 }
 
 }  // namespace hotline::api

@@ -24,7 +24,9 @@ namespace {
 constexpr const char* kSorryUnavailable = "抱歉，系统暂时无法为您服务，请稍后再拨。再见。";
 constexpr const char* kSorryTransfer = "抱歉，暂时无法为您转接，请稍后再拨。再见。";
 constexpr const char* kSorryResult = "抱歉，查询结果暂时无法播报。";
-const std::vector<double> kQueryBuckets = {0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5, 10};
+// Fine around the 200 ms a back-office answer typically takes, so a p99 can be read off it.
+const std::vector<double> kQueryBuckets = {0.05, 0.1, 0.15, 0.2, 0.21, 0.22, 0.23, 0.25, 0.3,
+                                           0.4,  0.5, 0.75, 1,   2,    3,    5,    10};
 
 media::ToneSpec message_beep() {
   media::ToneSpec beep;

@@ -93,7 +93,8 @@ TEST_P(PermissionWalkTest, RolesSeeTheirExpectedPermissions) {
   EXPECT_TRUE(permissions_of("auditor1").count("audit.read"));
   EXPECT_FALSE(permissions_of("auditor1").count("users.manage"));
   EXPECT_FALSE(permissions_of("supervisor1").count("audit.read"));
-  EXPECT_TRUE(permissions_of("agent1").empty());
+  // Agents call back the citizens' voice messages.
+  EXPECT_EQ(permissions_of("agent1"), (std::set<std::string>{"messages.handle", "messages.read"}));
   EXPECT_TRUE(permissions_of("dept1").empty());
 }
 

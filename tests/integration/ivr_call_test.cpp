@@ -270,7 +270,7 @@ TEST_P(IvrCallTest, SelfServiceQueryOverHttpSurvivesASlowAndADeadSource) {
     draft["nodes"]["progress_query"]["source"] = "card_http";
   });
 
-  const auto query_keys = pcap("http", std::string("3") + "44030619900101123*#");
+  const auto query_keys = pcap("http", std::string("3") + "11010519491231002*#");
   auto call = [&](const std::string& expected_outcome) {
     const auto caller = run_sipp(daemon_->sip_port(), {.scenario = "ivr_caller.xml",
                                                        .local_ip = "127.0.0.2",
@@ -284,12 +284,12 @@ TEST_P(IvrCallTest, SelfServiceQueryOverHttpSurvivesASlowAndADeadSource) {
     EXPECT_NE(ivr->path.find(expected_outcome), std::string::npos)
         << "expected a query " << expected_outcome << ": " << ivr->path;
   };
-  // Any ID the service answers for: the test server knows every number.
+  // The test server knows every number; this one passes the check digit (X keyed as '*').
   call("found");
   EXPECT_EQ(server.request_count(), 1);
   const auto seen = server.requests();
   ASSERT_FALSE(seen.empty());
-  EXPECT_NE(seen[0].target.find("id=440306"), std::string::npos) << seen[0].target;
+  EXPECT_NE(seen[0].target.find("id=11010519491231002X"), std::string::npos) << seen[0].target;
 
   delay_ms = 4000;  // slower than the source's 1.5 s timeout
   call("error");
@@ -301,7 +301,7 @@ TEST_P(IvrCallTest, SelfServiceQueryOverHttpSurvivesASlowAndADeadSource) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   call("error");
   // The ID number went to the source but never into the daemon's log.
-  EXPECT_EQ(daemon_->log().find("44030619900101123"), std::string::npos);
+  EXPECT_EQ(daemon_->log().find("11010519491231002"), std::string::npos);
 }
 
 HOTLINE_INSTANTIATE_API_TEST(IvrCallTest);

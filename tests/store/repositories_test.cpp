@@ -78,7 +78,8 @@ TEST_P(RepositoriesTest, UserLifecycle) {
   auto permissions = users.permissions_of(user.id);
   ASSERT_TRUE(permissions.ok());
   EXPECT_EQ(*permissions,
-            (std::vector<std::string>{"calls.read", "org.read", "recordings.read", "users.read"}));
+            (std::vector<std::string>{"calls.read", "messages.handle", "messages.read", "org.read",
+                                      "recordings.read", "survey.read", "users.read"}));
 
   auto missing = users.update(987654, changes);
   ASSERT_FALSE(missing.ok());

@@ -93,7 +93,21 @@ void write_dtmf_pcap(const std::string& path, const std::string& keys,
   constexpr int kPacketMs = 20;
   std::uint16_t sequence = 1000;
   std::uint32_t timestamp = 8000;
-  std::int64_t at_us = 1'700'000'000'000'000 + options.lead_in_ms * 1000LL;
+  std::int64_t at_us = 1'700'000'000'000'000;
+  // SIPp plays a capture from its first packet on: the lead-in is audio (PCMU silence, as a
+  // phone sends while the caller listens), not a gap.
+  for (int ms = 0; ms < options.lead_in_ms; ms += kPacketMs) {
+    std::vector<std::uint8_t> rtp;
+    rtp.push_back(0x80);
+    rtp.push_back(0);  // PCMU
+    put16(rtp, sequence++);
+    put32(rtp, timestamp);
+    put32(rtp, kSsrc);
+    rtp.insert(rtp.end(), 160, 0xff);  // mu-law silence
+    pcap.udp(at_us, rtp);
+    at_us += kPacketMs * 1000;
+    timestamp += 160;
+  }
   for (const char key : keys) {
     const int code = event_code(key);
     const int packets = std::max(1, options.key_ms / kPacketMs);

@@ -9,7 +9,7 @@ namespace hotline::test {
 
 struct DtmfPcapOptions {
   int payload_type = 101;
-  int lead_in_ms = 500;  // silence before the first key
+  int lead_in_ms = 500;  // PCMU silence before the first key (SIPp sends from the first packet)
   int key_ms = 120;      // how long each key is held
   int gap_ms = 250;      // between keys
 };

@@ -34,6 +34,48 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.recordings', perm: 'recordings.read' },
       },
       {
+        path: 'messages',
+        name: 'messages',
+        component: () => import('@/views/ivr/MessagesView.vue'),
+        meta: { title: 'menu.messages', perm: 'messages.read' },
+      },
+      {
+        path: 'survey',
+        name: 'survey',
+        component: () => import('@/views/ivr/SurveyView.vue'),
+        meta: { title: 'menu.survey', perm: 'survey.read' },
+      },
+      {
+        path: 'ivr/flows',
+        name: 'ivr-flows',
+        component: () => import('@/views/ivr/FlowsView.vue'),
+        meta: { title: 'menu.ivrFlows', perm: 'ivr.read' },
+      },
+      {
+        path: 'ivr/flows/:id(\\d+)',
+        name: 'ivr-flow',
+        component: () => import('@/views/ivr/FlowDesignerView.vue'),
+        meta: { title: 'menu.ivrFlows', perm: 'ivr.read' },
+      },
+      {
+        path: 'ivr/calendars',
+        name: 'ivr-calendars',
+        component: () => import('@/views/ivr/CalendarsView.vue'),
+        meta: { title: 'menu.ivrCalendars', perm: 'ivr.read' },
+      },
+      {
+        path: 'ivr/prompts',
+        name: 'ivr-prompts',
+        component: () => import('@/views/ivr/PromptsView.vue'),
+        meta: { title: 'menu.ivrPrompts', perm: 'ivr.read' },
+      },
+      {
+        path: 'ivr/data-sources',
+        name: 'ivr-data-sources',
+        component: () => import('@/views/ivr/DataSourcesView.vue'),
+        meta: { title: 'menu.ivrDataSources', perm: 'ivr.read' },
+      },
+      {
         path: 'telephony/trunks',
         name: 'trunks',
         component: () => import('@/views/telephony/TrunksView.vue'),
