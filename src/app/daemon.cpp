@@ -178,6 +178,11 @@ int run_daemon(const Config& config) {
   if (!ports) return fail({"config_invalid", "calls.rtp_ports: " + ports.error().message});
   media_config.rtp_ports = *ports;
   media_config.workers = static_cast<unsigned>(config.calls.media_workers);
+  // The engine reports silence after this long; CallService hangs up on it (0: never).
+  media_config.endpoint.media_timeout =
+      config.calls.media_timeout_seconds > 0
+          ? std::chrono::milliseconds(config.calls.media_timeout_seconds * 1000LL)
+          : std::chrono::milliseconds(std::chrono::hours(24 * 365));
   auto media = media::MediaEngine::start(media_config);
   if (!media) return fail(media.error());
   auto sip = sip::SipService::start(config.sip, db, events, metrics, control.context(), &*secrets);

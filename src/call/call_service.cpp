@@ -1264,6 +1264,21 @@ void CallService::on_media_event(const media::MediaEvent& event) {
     attach_recording(std::move(record), *done, started_at);
     return;
   }
+  if (const auto* silent = std::get_if<media::MediaTimeout>(&event)) {
+    if (silent->resumed || config_.calls.media_timeout_seconds == 0) return;
+    const auto found = endpoints_.find(silent->endpoint);
+    if (found == endpoints_.end()) return;
+    auto [call, leg] = found->second;
+    // Only a call in conversation: ringing legs send nothing yet, held legs may not.
+    if (call->ending || leg->state != LegState::answered || leg->held_by_peer ||
+        !call->record.answered_at)
+      return;
+    spdlog::warn("calls: {}: no media from {} for {} s, hanging up", call->uuid, leg->party,
+                 silent->silent_ms / 1000);
+    this->event(*call, "media_timeout", {{"party", leg->party}, {"silent_ms", silent->silent_ms}});
+    end_call(*call, "answered", "media_timeout", "system");
+    return;
+  }
   if (std::holds_alternative<media::DtmfReceived>(event) ||
       std::holds_alternative<media::PlaybackFinished>(event)) {
     const auto endpoint = std::visit(

@@ -186,6 +186,7 @@ std::map<std::string, Setter> setters_for(Config& c) {
   s["ivr.max_flow_jumps"] = int_setter(c.ivr.max_flow_jumps, 1, 100);
   s["ivr.tts_rate"] = int_setter(c.ivr.tts_rate, 80, 400);
   s["calls.max_calls"] = int_setter(c.calls.max_calls, 0, 1'000'000);
+  s["calls.media_timeout_seconds"] = int_setter(c.calls.media_timeout_seconds, 0, 86400);
   s["calls.overload_queue_ms"] = int_setter(c.calls.overload_queue_ms, 50, 60'000);
   return s;
 }

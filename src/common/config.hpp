@@ -85,6 +85,9 @@ struct CallConfig {
   // Load shedding: new calls get 503 + Retry-After instead of pushing the daemon into collapse.
   int max_calls = 0;             // calls in progress; 0: what the RTP port range can carry
   int overload_queue_ms = 1000;  // an INVITE that waited longer for the control thread
+  // An answered call whose leg sent no RTP for this long (and is not on hold) is hung up: a
+  // phone or carrier that vanished without a BYE must not hold a channel for hours. 0: never.
+  int media_timeout_seconds = 120;
 };
 
 // IVR (flows, survey, self-service).

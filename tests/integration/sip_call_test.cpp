@@ -261,5 +261,28 @@ TEST_P(SipOverloadTest, CallsBeyondTheCallLimitAreShedWith503) {
 
 HOTLINE_INSTANTIATE_API_TEST(SipOverloadTest);
 
+// Both parties stop sending audio and never hang up (a vanished carrier and a phone that lost
+// its network): after calls.media_timeout_seconds of silence the daemon ends the call.
+class SipMediaTimeoutTest : public SipCallTest {
+ protected:
+  DaemonOptions daemon_options() override {
+    DaemonOptions options;
+    options.config_toml["calls.media_timeout_seconds"] = "2";
+    return options;
+  }
+};
+
+TEST_P(SipMediaTimeoutTest, ASilentAnsweredCallIsHungUp) {
+  // Each side plays a 7 s capture, then only waits for a BYE.
+  const auto [phone, caller] = call("uas_answer.xml", "uac_trunk_wait_bye.xml");
+  EXPECT_EQ(caller.exit_code, 0) << caller.output;
+  EXPECT_EQ(phone.exit_code, 0) << phone.output;
+  const auto record = last_call("answered");
+  EXPECT_EQ(record["cause"], "media_timeout") << record.dump();
+  EXPECT_EQ(record["hangup_side"], "system");
+}
+
+HOTLINE_INSTANTIATE_API_TEST(SipMediaTimeoutTest);
+
 }  // namespace
 }  // namespace hotline::test
