@@ -126,4 +126,12 @@ Response wav_response(std::string bytes) {
   return response;
 }
 
+std::string audio_mime_type(const fs::path& file) {
+  const auto extension = file.extension().string();
+  if (extension == ".mp3") return "audio/mpeg";
+  if (extension == ".wav") return "audio/wav";
+  if (extension == ".ogg" || extension == ".opus") return "audio/ogg";
+  return "application/octet-stream";
+}
+
 }  // namespace hotline::api

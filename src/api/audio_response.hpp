@@ -24,6 +24,9 @@ struct AudioFileAnswer {
 // The file as `content_type`, honouring one "bytes=" range (206) as browsers' <audio> sends.
 AudioFileAnswer audio_file_response(const Request& request, const std::filesystem::path& file,
                                     const std::string& content_type);
+// The media type of an audio file by its extension (.mp3, .wav, .ogg/.opus), for the files the
+// daemon writes; application/octet-stream otherwise.
+std::string audio_mime_type(const std::filesystem::path& file);
 // WAV bytes made in memory.
 Response wav_response(std::string bytes);
 

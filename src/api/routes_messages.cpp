@@ -86,7 +86,8 @@ Response play_message(ApiContext& ctx, Request& request) {
   const auto message = message_or_404(messages, id);
   const auto file = data_dir_file(ctx.config.data_dir, message.file);
   if (!file) throw ApiError{404, "not_found", "the message's audio file is missing"};
-  auto answer = audio_file_response(request, *file, "audio/wav");
+  // Messages are compressed like call recordings ([calls] recording_format).
+  auto answer = audio_file_response(request, *file, audio_mime_type(*file));
   if (answer.served) {
     json detail = {{"call_id", message.call_id}, {"bytes", answer.bytes}};
     if (!answer.range.empty()) detail["range"] = answer.range;

@@ -237,6 +237,7 @@ TEST_P(IvrCallTest, OutsideWorkingHoursTheCallerLeavesAMessage) {
   EXPECT_GT(message["duration_ms"].get<std::int64_t>(), 1000);
   const auto audio = get(message["audio_url"].get<std::string>(), admin_);
   EXPECT_EQ(audio.status, 200u);
+  EXPECT_EQ(audio.header("content-type"), "audio/mpeg");  // compressed like recordings (mp3)
   EXPECT_GT(audio.body.size(), 8000u);
   const auto ivr = ivr_of_last_call();
   ASSERT_TRUE(ivr);
