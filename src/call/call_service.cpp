@@ -1279,16 +1279,12 @@ void CallService::on_media_event(const media::MediaEvent& event) {
     end_call(*call, "answered", "media_timeout", "system");
     return;
   }
-  if (std::holds_alternative<media::DtmfReceived>(event) ||
-      std::holds_alternative<media::PlaybackFinished>(event)) {
-    const auto endpoint = std::visit(
-        [](const auto& e) -> media::EndpointId {
-          if constexpr (requires { e.endpoint; })
-            return e.endpoint;
-          else
-            return 0;
-        },
-        event);
+  // Keys and prompt ends go to the call's application (the IVR), if it has one.
+  media::EndpointId endpoint = 0;
+  if (const auto* digit = std::get_if<media::DtmfReceived>(&event)) endpoint = digit->endpoint;
+  if (const auto* played = std::get_if<media::PlaybackFinished>(&event))
+    endpoint = played->endpoint;
+  if (endpoint != 0) {
     const auto found = endpoints_.find(endpoint);
     if (found != endpoints_.end() && found->second.call->application)
       application_event(*found->second.call, event);
