@@ -1,5 +1,6 @@
 #pragma once
 // What route handlers share: the database, services and the running configuration.
+#include "acd/acd_service.hpp"
 #include "api/audit_logger.hpp"
 #include "api/auth_service.hpp"
 #include "call/call_service.hpp"
@@ -39,6 +40,8 @@ struct ApiContext {
   // (test query, speech preview) answer 503.
   ivr::IvrService* ivr = nullptr;
   media::SpeechSynthesizer* speech = nullptr;
+  // The ACD: null in tools and unit tests, where the agent routes answer 503.
+  acd::AcdService* acd = nullptr;
   store::UserRepository users{db};
   store::RoleRepository roles{db};
   store::OrgUnitRepository org_units{db};
@@ -68,5 +71,10 @@ void register_ivr_prompt_routes(Router& router, ApiContext& context);
 void register_ivr_data_source_routes(Router& router, ApiContext& context);
 void register_message_routes(Router& router, ApiContext& context);
 void register_survey_routes(Router& router, ApiContext& context);
+// ACD and CTI (issue 6): queues and not-ready reasons; agents, the soft phone bar, the wallboard
+// and the screen pop; missed calls.
+void register_queue_routes(Router& router, ApiContext& context);
+void register_agent_routes(Router& router, ApiContext& context);
+void register_missed_call_routes(Router& router, ApiContext& context);
 
 }  // namespace hotline::api

@@ -2,6 +2,7 @@
 
 #include "api/json_views.hpp"
 #include "common/masking.hpp"
+#include "ivr/ivr_catalog.hpp"
 
 namespace hotline::api {
 
@@ -55,6 +56,14 @@ nlohmann::json to_json_view(const store::IvrFlowVersion& version, bool with_grap
                          {"note", version.note}};
   if (with_graph) view["graph"] = parse_stored_json(version.graph);
   return view;
+}
+
+void add_test_view(nlohmann::json& flow_view, const std::optional<store::IvrFlowTest>& test,
+                   std::optional<bool> test_differs) {
+  flow_view["test_code"] = test ? nlohmann::json(ivr::test_dial_code(test->flow_id)) : nullptr;
+  flow_view["test_published_at"] = test ? time_text(test->published_at) : nullptr;
+  flow_view["test_published_by"] = test ? or_null(test->published_by) : nullptr;
+  flow_view["test_differs"] = test ? or_null(test_differs) : nullptr;
 }
 
 nlohmann::json to_json_view(const store::IvrCalendar& calendar) {
@@ -144,6 +153,10 @@ nlohmann::json ivr_flow_schema(bool with_draft) {
                                {"draft_updated_at", nullable("string")},
                                {"draft_updated_by", nullable("integer")},
                                {"draft_differs", nullable("boolean")},
+                               {"test_code", nullable("string")},
+                               {"test_published_at", nullable("string")},
+                               {"test_published_by", nullable("integer")},
+                               {"test_differs", nullable("boolean")},
                                {"created_at", type("string")},
                                {"updated_at", type("string")}});
   if (with_draft) schema["properties"]["draft"] = type("object");
@@ -160,6 +173,15 @@ nlohmann::json ivr_flow_version_schema(bool with_graph) {
                                {"note", type("string")}});
   if (with_graph) schema["properties"]["graph"] = type("object");
   return schema;
+}
+
+nlohmann::json ivr_flow_test_schema() {
+  return object_schema({{"flow_id", type("integer")},
+                        {"flow_name", type("string")},
+                        {"test_code", type("string")},
+                        {"test_published_at", type("string")},
+                        {"test_published_by", nullable("integer")},
+                        {"warnings", {{"type", "array"}, {"items", type("object")}}}});
 }
 
 nlohmann::json ivr_calendar_schema() {

@@ -17,6 +17,11 @@ nlohmann::json parse_stored_json(const std::string& text);
 nlohmann::json to_json_view(const store::IvrFlow& flow, bool with_draft,
                             std::optional<bool> draft_differs);
 nlohmann::json to_json_view(const store::IvrFlowVersion& version, bool with_graph);
+// The test version's fields of a flow object: test_code (what an internal phone dials),
+// test_published_at, test_published_by and test_differs (the draft is not what was
+// test-published); all null without a test version.
+void add_test_view(nlohmann::json& flow_view, const std::optional<store::IvrFlowTest>& test,
+                   std::optional<bool> test_differs);
 nlohmann::json to_json_view(const store::IvrCalendar& calendar);
 nlohmann::json to_json_view(const store::Prompt& prompt);
 // `records`: the row count of a table source. Without `full_config` the values of HTTP
@@ -34,6 +39,9 @@ nlohmann::json to_json_view(const store::CallIvr& record);
 // OpenAPI schemas of the same forms.
 nlohmann::json ivr_flow_schema(bool with_draft);
 nlohmann::json ivr_flow_version_schema(bool with_graph);
+// The answer of a test-publish: flow_id, flow_name, test_code, test_published_at,
+// test_published_by, warnings.
+nlohmann::json ivr_flow_test_schema();
 nlohmann::json ivr_calendar_schema();
 nlohmann::json prompt_schema();
 nlohmann::json data_source_schema();

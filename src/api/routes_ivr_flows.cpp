@@ -1,7 +1,9 @@
-// IVR flows: the draft the designer edits, publish-time validation and the immutable published
-// versions calls run. Every change is audited and announced as "ivr.changed", on which the IVR
-// runtime reloads its catalog (calls already in a flow keep their version).
+// IVR flows: the draft the designer edits, publish-time validation, the immutable published
+// versions calls run and the test version internal phones reach before publishing ("*77" + flow
+// id). Every change is audited and announced as "ivr.changed", on which the IVR runtime reloads
+// its catalog (calls already in a flow keep their version).
 #include <limits>
+#include <map>
 
 #include "api/api_context.hpp"
 #include "api/http/router.hpp"
@@ -10,6 +12,7 @@
 #include "api/validation.hpp"
 #include "ivr/flow_json.hpp"
 #include "ivr/flow_validator.hpp"
+#include "ivr/ivr_catalog.hpp"
 #include "store/ivr_flow_repository.hpp"
 
 namespace hotline::api {
@@ -72,17 +75,35 @@ std::optional<bool> draft_differs(store::IvrFlowRepository& flows, const store::
          normalized_graph(parse_stored_json(published->graph), flow.name);
 }
 
-json flow_view(store::IvrFlowRepository& flows, const store::IvrFlow& flow, bool with_draft) {
+// Whether the draft holds edits that were not test-published.
+bool test_differs(const store::IvrFlow& flow, const store::IvrFlowTest& test) {
+  return normalized_graph(parse_stored_json(flow.draft), flow.name) !=
+         normalized_graph(parse_stored_json(test.graph), flow.name);
+}
+
+json flow_view(store::IvrFlowRepository& flows, const store::IvrFlow& flow, bool with_draft,
+               const std::optional<store::IvrFlowTest>& test) {
   auto view = to_json_view(flow, with_draft, draft_differs(flows, flow));
   if (with_draft) view["draft"] = normalized_graph(view["draft"], flow.name);
+  add_test_view(view, test, test ? std::optional<bool>(test_differs(flow, *test)) : std::nullopt);
   return view;
+}
+
+json flow_view(store::IvrFlowRepository& flows, const store::IvrFlow& flow, bool with_draft) {
+  return flow_view(flows, flow, with_draft, value_or_throw(flows.test_version(flow.id)));
 }
 
 Response list_flows(ApiContext& ctx) {
   store::IvrFlowRepository flows(ctx.db);
+  std::map<store::Id, store::IvrFlowTest> tests;
+  for (auto& test : value_or_throw(flows.test_versions())) tests.emplace(test.flow_id, test);
   json items = json::array();
-  for (const auto& flow : value_or_throw(flows.list()))
-    items.push_back(flow_view(flows, flow, false));
+  for (const auto& flow : value_or_throw(flows.list())) {
+    const auto test = tests.find(flow.id);
+    items.push_back(flow_view(
+        flows, flow, false,
+        test == tests.end() ? std::nullopt : std::optional<store::IvrFlowTest>(test->second)));
+  }
   return Response::json({{"items", items}});
 }
 
@@ -193,6 +214,55 @@ Response publish_flow(ApiContext& ctx, Request& request) {
   return Response::json(view, 201);
 }
 
+// Puts the draft on the test line: validated exactly as publish validates it (same 422 with
+// the issues), then stored as the flow's test version, replacing the previous one. Internal
+// phones dial test_code to hear it; the public number keeps the published version.
+Response test_publish_flow(ApiContext& ctx, Request& request) {
+  const auto id = request.id_param("id");
+  json body = json::object();
+  if (!request.raw.body().empty()) body = request.json_body();
+  reject_unknown_fields(body, {});
+  store::IvrFlowRepository flows(ctx.db);
+  const auto flow = flow_or_404(flows, id);
+  const auto graph = normalized_graph(parse_stored_json(flow.draft), flow.name);
+  const auto report = ivr::validate_flow_json(graph);
+  if (!report.ok())
+    return unprocessable("flow_not_publishable", report.status().error().message, "issues",
+                         ivr::to_json(report.errors()));
+  auto stored = flows.test_publish(id, graph.dump(), request.user().user_id);
+  if (!stored) throw_flow_store_error(stored.error());
+  const auto code = ivr::test_dial_code(id);
+  ctx.audit.record(request, {"ivr_flow.test_publish",
+                             "ivr_flow",
+                             std::to_string(id),
+                             true,
+                             {{"flow", flow.name}, {"test_code", code}}});
+  publish_ivr_change(ctx, "flows", id);
+  json view = json::object();
+  add_test_view(view, *stored, false);
+  view.erase("test_differs");
+  view["flow_id"] = id;
+  view["flow_name"] = flow.name;
+  view["warnings"] = ivr::to_json(report.warnings());
+  return Response::json(view);
+}
+
+// Takes the test version off the test line: the code then gets the apology.
+Response withdraw_test_flow(ApiContext& ctx, Request& request) {
+  const auto id = request.id_param("id");
+  store::IvrFlowRepository flows(ctx.db);
+  const auto flow = flow_or_404(flows, id);
+  if (!value_or_throw(flows.withdraw_test(id)))
+    throw ApiError{404, "not_found", "the flow has no test version"};
+  ctx.audit.record(request, {"ivr_flow.test_withdraw",
+                             "ivr_flow",
+                             std::to_string(id),
+                             true,
+                             {{"flow", flow.name}, {"test_code", ivr::test_dial_code(id)}}});
+  publish_ivr_change(ctx, "flows", id);
+  return Response::no_content();
+}
+
 Response list_versions(ApiContext& ctx, Request& request) {
   store::IvrFlowRepository flows(ctx.db);
   const auto flow = flow_or_404(flows, request.id_param("id"));
@@ -296,6 +366,14 @@ void register_ivr_flow_routes(Router& router, ApiContext& ctx) {
               "Publish the draft as the next version (422 with issues when it is unsafe)",
               publish_input, published, 201},
              [&ctx](Request& r) { return publish_flow(ctx, r); });
+  router.add({http::verb::post, "/api/v1/ivr/flows/{id}/test-publish", manage, "ivr",
+              "Put the draft on the test line (internal phones dial test_code, \"*77\" + id); "
+              "422 with issues when publishing would refuse it",
+              nullptr, ivr_flow_test_schema()},
+             [&ctx](Request& r) { return test_publish_flow(ctx, r); });
+  router.add({http::verb::delete_, "/api/v1/ivr/flows/{id}/test-publish", manage, "ivr",
+              "Withdraw the flow's test version (404 when it has none)", nullptr, nullptr, 204},
+             [&ctx](Request& r) { return withdraw_test_flow(ctx, r); });
   router.add({http::verb::get, "/api/v1/ivr/flows/{id}/versions", read, "ivr",
               "Published versions, newest first", nullptr, versions},
              [&ctx](Request& r) { return list_versions(ctx, r); });

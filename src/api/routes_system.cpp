@@ -83,6 +83,9 @@ void register_routes(Router& router, ApiContext& ctx) {
   register_ivr_data_source_routes(router, ctx);
   register_message_routes(router, ctx);
   register_survey_routes(router, ctx);
+  register_queue_routes(router, ctx);
+  register_agent_routes(router, ctx);
+  register_missed_call_routes(router, ctx);
 }
 
 }  // namespace hotline::api

@@ -9,12 +9,14 @@
 #include <future>
 #include <iostream>
 
+#include "acd/acd_service.hpp"
 #include "api/api_context.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/router.hpp"
 #include "api/request_auth.hpp"
 #include "app/control_thread.hpp"
 #include "app/demo_data.hpp"
+#include "app/queue_audio_source.hpp"
 #include "call/call_service.hpp"
 #include "common/logging.hpp"
 #include "common/random.hpp"
@@ -216,12 +218,30 @@ int run_daemon(const Config& config) {
                                                events, metrics, control.context());
   if (auto started = run_on(control.context(), [&ivr] { return ivr->start(); }); !started)
     return fail(started.error());
+  // ACD: queues behind "queue" routes and the IVR's queue node, with the IVR's voice and prompts.
+  auto queue_audio =
+      std::make_unique<QueueAudioSource>(config, **media, *speech, *ivr, control.context());
+  auto acd = std::make_unique<acd::AcdService>(config, db, *calls, *queue_audio, events, metrics,
+                                               control.context());
+  if (auto started =
+          run_on(control.context(),
+                 [&acd, &ivr] {
+                   ivr->set_queue_handoff(
+                       [service = acd.get()](const std::string& uuid, const std::string& queue,
+                                             int priority, const nlohmann::json& context) {
+                         return service->enqueue_from_ivr(uuid, queue, priority, context);
+                       });
+                   return acd->start();
+                 });
+      !started)
+    return fail(started.error());
   api::ApiContext context{config, db, auth, audit, metrics, events};
   context.sip = sip->get();
   context.secrets = &*secrets;
   context.call_service = calls.get();
   context.ivr = ivr.get();
   context.speech = speech.get();
+  context.acd = acd.get();
   api::Router router;
   api::register_routes(router, context);
 
@@ -261,6 +281,8 @@ int run_daemon(const Config& config) {
   control.stop();
   (*media)->events().set_notifier(nullptr);
   sip->reset();  // after the control thread: its handlers use the service
+  acd.reset();
+  queue_audio.reset();
   ivr.reset();
   speech.reset();  // it fills the media engine's prompt cache
   calls.reset();

@@ -17,6 +17,7 @@
 #include "store/ivr_flow_repository.hpp"
 #include "store/org_unit_repository.hpp"
 #include "store/outbound_rule_repository.hpp"
+#include "store/queue_repository.hpp"
 #include "store/self_service_repository.hpp"
 #include "store/sip_credential_repository.hpp"
 #include "store/trunk_repository.hpp"
@@ -256,6 +257,38 @@ Result<bool> load_demo_ivr(store::Database& db, const SecretBox& secrets) {
   return true;
 }
 
+// The ACD's demo set when no queue exists yet: the three queues the demo flow names, each served
+// by every demo agent (longest idle first), and the usual not-ready reasons.
+Result<bool> load_demo_acd(store::Database& db) {
+  store::QueueRepository queues(db);
+  auto existing = queues.list();
+  if (!existing) return existing.error();
+  if (!existing->empty()) return false;
+  auto users = store::UserRepository(db).list(
+      {std::nullopt, std::nullopt, std::string("agent"), std::string("active")}, {1, 200});
+  if (!users) return users.error();
+  std::vector<store::QueueMember> members;
+  for (const auto& user : users->items)
+    if (user.is_demo && user.extension) members.push_back({user.id, "", "", "", 1, 5});
+  const struct {
+    const char *name, *display_name;
+  } demo_queues[] = {{"social_insurance", "社会保险咨询"},
+                     {"medical_insurance", "医疗保险咨询"},
+                     {"general", "综合咨询"}};
+  for (const auto& q : demo_queues) {
+    store::Queue queue;
+    queue.name = q.name;
+    queue.display_name = q.display_name;
+    auto id = queues.create(queue);
+    if (!id) return id.error();
+    if (auto set = queues.set_members(*id, members); !set) return set.error();
+  }
+  int order = 0;
+  for (const char* reason : {"小休", "用餐", "会议", "培训", "整理工单"})
+    if (auto id = queues.create_reason({0, reason, ++order, true}); !id) return id.error();
+  return true;
+}
+
 Result<bool> load_demo_data(store::Database& db, const SecretBox& secrets,
                             const std::string& sip_realm) {
   auto users_loaded = load_demo_users(db);
@@ -269,7 +302,9 @@ Result<bool> load_demo_data(store::Database& db, const SecretBox& secrets,
   if (!sip_loaded) return sip_loaded.error();
   auto ivr_loaded = load_demo_ivr(db, secrets);
   if (!ivr_loaded) return ivr_loaded.error();
-  return *users_loaded || *telephony_loaded || *sip_loaded || *ivr_loaded;
+  auto acd_loaded = load_demo_acd(db);
+  if (!acd_loaded) return acd_loaded.error();
+  return *users_loaded || *telephony_loaded || *sip_loaded || *ivr_loaded || *acd_loaded;
 }
 
 }  // namespace hotline::app

@@ -1,8 +1,11 @@
 #pragma once
-// A call application answers calls itself and talks to the caller: the IVR today, queues
-// later. CallService keeps the SIP dialogs and the media of the call; the application decides
-// what the caller hears and where the call goes, through CallService's application methods
-// (play, record_message, hand_over, hangup). Every callback runs on the control thread.
+// A call application answers calls itself and talks to the caller: the IVR and the queues (ACD).
+// CallService keeps the SIP dialogs and the media of the call; the application decides what the
+// caller hears and where the call goes, through CallService's application methods (play,
+// record_message, hand_over, pass_to_application, hangup). An application can pass the caller on
+// to another (the IVR's queue node to the ACD); the earlier one stays underneath: it hears of
+// the call's end and may take the caller back when the agent hangs up first (the survey).
+// Every callback runs on the control thread.
 #include <string>
 
 #include "common/clock.hpp"
@@ -34,8 +37,14 @@ class CallApplication {
   // hand_over() could not reach its target (busy, no answer, no route): the caller is back
   // with the application, hearing silence.
   virtual void hand_over_failed(const std::string& uuid, const std::string& cause) = 0;
+  // hand_over()'s target answered and is now talking with the caller.
+  virtual void hand_over_answered(const std::string& uuid, const std::string& party) {
+    (void)uuid;
+    (void)party;
+  }
   // The party the caller was handed over to hung up first. Return true to take the caller
-  // back (the satisfaction survey); false ends the call.
+  // back (the satisfaction survey). False: this application is done with the call and hears no
+  // more of it; the application underneath (if any) is asked next, else the call ends.
   virtual bool agent_hung_up(const std::string& uuid, const std::string& agent) = 0;
   // The call is over (the caller hung up, or it was ended); nothing more arrives for it.
   virtual void call_ended(const std::string& uuid) = 0;

@@ -12,6 +12,11 @@ void CallService::register_application(const std::string& kind, CallApplication&
   applications_[kind] = &application;
 }
 
+void CallService::register_internal_code(const std::string& prefix, const std::string& kind,
+                                         const std::string& target_prefix) {
+  internal_codes_.push_back({prefix, kind, target_prefix});
+}
+
 void CallService::start_application(Call& call, const Destination& destination) {
   call.application = destination.application;
   call.with_application = true;
@@ -24,8 +29,9 @@ void CallService::start_application(Call& call, const Destination& destination) 
       call.uuid, call.record.caller, call.record.did, destination.target, call.record.offered_at});
 }
 
-// The agent hung up first on a plain two-party call: the application may take the caller back
-// (the satisfaction survey) instead of ending the call.
+// The agent hung up first on a plain two-party call: an application may take the caller back
+// (the satisfaction survey) instead of ending the call. The innermost application is asked
+// first; one that declines is done with the call and the one underneath is asked.
 bool CallService::application_takes_back(Call& call, Leg& leg) {
   if (!call.application || !call.pending.empty() || call.consult || call.conference) return false;
   call.connected = nullptr;
@@ -34,9 +40,15 @@ bool CallService::application_takes_back(Call& call, Leg& leg) {
     call.mixer = 0;
   }
   call.with_application = true;
-  if (call.application->agent_hung_up(call.uuid, leg.party)) {
-    event(call, "agent_left", {{"party", leg.party}});
-    return true;
+  while (call.application) {
+    if (call.application->agent_hung_up(call.uuid, leg.party)) {
+      event(call, "agent_left", {{"party", leg.party}});
+      return true;
+    }
+    call.application = nullptr;
+    if (call.earlier_applications.empty()) break;
+    call.application = call.earlier_applications.back();
+    call.earlier_applications.pop_back();
   }
   call.with_application = false;
   return false;
@@ -105,19 +117,72 @@ Status CallService::stop_message(const std::string& uuid) {
   return media_.stop_recording(recording);
 }
 
-Status CallService::hand_over(const std::string& uuid, const std::string& target) {
+Status CallService::hand_over(const std::string& uuid, const std::string& target,
+                              const HandOverOptions& options) {
   auto* call = find_call(uuid);
   if (!call) return Error{"not_found", "no such call"};
   if (!call->with_application || call->ending || !call->pending.empty())
     return Error{"invalid_state", "the caller is not with an application"};
-  if (call->app_playback) (void)media_.stop_playback(call->caller->endpoint.id);
-  call->app_playback = 0;
-  play_ringback(*call);
+  if (!options.keep_caller_audio) {
+    if (call->app_playback) (void)media_.stop_playback(call->caller->endpoint.id);
+    call->app_playback = 0;
+    play_ringback(*call);
+  }
+  call->dial_headers = options.headers;
+  call->keep_caller_audio = options.keep_caller_audio;
   if (auto dialled = dial_for(*call, "hand_over", target); !dialled) {
-    stop_caller_tones(*call);
+    call->dial_headers.clear();
+    call->keep_caller_audio = false;
+    if (!options.keep_caller_audio) stop_caller_tones(*call);
     return dialled;
   }
+  // Ring-all: the other targets are dialled into the same pending hand-over; one that cannot
+  // be reached is left out.
+  for (const auto& other : options.also) {
+    std::string failure;
+    const std::string caller_extension =
+        call->caller->kind == "extension" ? call->caller->party : std::string();
+    if (auto destination = resolve(other, caller_extension, failure);
+        !destination || !dial(*call, *destination, "hand_over"))
+      spdlog::info("calls: {}: {} left out of the hand-over ({})", uuid, other,
+                   failure.empty() ? "unreachable" : failure);
+  }
   event(*call, "hand_over", {{"to", target}});
+  return ok_status();
+}
+
+Status CallService::cancel_hand_over(const std::string& uuid) {
+  auto* call = find_call(uuid);
+  if (!call) return Error{"not_found", "no such call"};
+  if (call->pending != "hand_over") return Error{"invalid_state", "no hand-over in progress"};
+  for (auto& leg : call->callees)
+    if (leg->role == "hand_over" && leg->state != LegState::ended &&
+        leg->state != LegState::answered)
+      end_leg(*call, *leg);
+  call->pending.clear();
+  call->transfer_target.clear();
+  call->dial_headers.clear();
+  call->keep_caller_audio = false;
+  if (call->ringback_playing) stop_caller_tones(*call);
+  event(*call, "hand_over_cancelled", nlohmann::json::object());
+  return ok_status();
+}
+
+Status CallService::pass_to_application(const std::string& uuid, const std::string& kind,
+                                        const std::string& target) {
+  auto* call = find_call(uuid);
+  if (!call) return Error{"not_found", "no such call"};
+  const auto found = applications_.find(kind);
+  if (found == applications_.end()) return Error{"not_found", "no application " + kind};
+  if (!call->with_application || call->ending || !call->pending.empty())
+    return Error{"invalid_state", "the caller is not with an application"};
+  if (call->app_playback) (void)media_.stop_playback(call->caller->endpoint.id);
+  call->app_playback = 0;
+  if (call->application) call->earlier_applications.push_back(call->application);
+  call->application = found->second;
+  event(*call, "application", {{"kind", kind}, {"target", target}});
+  found->second->call_started(ApplicationCall{call->uuid, call->record.caller, call->record.did,
+                                              target, call->record.offered_at});
   return ok_status();
 }
 

@@ -50,6 +50,10 @@ struct Leg {
   bool held_by_peer = false;   // the peer sent sendonly/inactive
   std::optional<media::StreamStats> final_stats;
 
+  // A supervisor's phone monitoring the call: the session's id and listen | whisper | barge.
+  std::string monitor_id;
+  std::string monitor_mode;
+
   // Session timer (RFC 4028).
   int session_expires = 0;  // 0: no timer on this leg
   bool we_refresh = false;
@@ -73,14 +77,19 @@ struct Call {
   // (attended transfer), conference, retrieve (a parked call). Empty: none.
   std::string pending;
   std::string transfer_target;  // the number the pending operation dials
-  Leg* transferor = nullptr;    // a REFER's sender, told the outcome by NOTIFY
-  Leg* consult = nullptr;       // attended transfer: the party being consulted
+  // Extra headers for the legs the pending operation dials (an agent phone's auto-answer).
+  std::vector<std::pair<std::string, std::string>> dial_headers;
+  bool keep_caller_audio = false;  // hand-over: no ringback, the application's music goes on
+  Leg* transferor = nullptr;       // a REFER's sender, told the outcome by NOTIFY
+  Leg* consult = nullptr;          // attended transfer: the party being consulted
   media::MixerId consult_mixer = 0;
   bool conference = false;  // the caller and every answered callee share one mixer
   bool parked = false;
   // The application (IVR) that answered the caller: it talks to the caller while no one is
   // connected, and takes the caller back when the agent hangs up first (survey).
   CallApplication* application = nullptr;
+  // Applications that passed the caller on (the IVR under the ACD), innermost last.
+  std::vector<CallApplication*> earlier_applications;
   bool with_application = false;         // the caller is with the application right now
   media::PlaybackId app_playback = 0;    // the application's prompt playing
   media::RecordingId app_recording = 0;  // a voice message being recorded

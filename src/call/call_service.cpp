@@ -7,9 +7,11 @@
 #include <ctime>
 #include <filesystem>
 #include <future>
+#include <ranges>
 
 #include "call/leg_media.hpp"
 #include "call/media_address.hpp"
+#include "call/music_on_hold.hpp"
 #include "common/masking.hpp"
 #include "common/random.hpp"
 #include "store/inbound_route_repository.hpp"
@@ -51,21 +53,6 @@ std::optional<sip::SourceAddress> parse_host_port(const std::string& text,
   if (text.find(':') == std::string::npos && !text.empty())
     return sip::SourceAddress{text, 5060, transport};
   return std::nullopt;
-}
-
-// Music on hold until a site supplies its own: a slow, quiet three-note phrase, looped.
-media::PlayRequest music_on_hold() {
-  media::PlayRequest request;
-  for (int hz : {523, 659, 784, 659}) {
-    media::ToneSpec note;
-    note.frequencies_hz = {hz, 0};
-    note.level_dbm0 = -20;
-    request.items.push_back(media::PlaylistItem::of_tone(note, 400));
-    request.items.push_back(media::PlaylistItem::of_silence(200));
-  }
-  request.items.push_back(media::PlaylistItem::of_silence(1500));
-  request.loop = true;
-  return request;
 }
 
 std::string disposition_for(int status) {
@@ -324,6 +311,19 @@ std::optional<Destination> CallService::resolve(const std::string& dialled,
     if (auto found = credentials.find_active(dialled); found && *found)
       return Destination{Destination::Kind::extension, dialled, {}, "extension:" + dialled, true};
   }
+  if (!caller_extension.empty()) {
+    for (const auto& code : internal_codes_) {
+      if (!dialled.starts_with(code.prefix) || dialled.size() == code.prefix.size()) continue;
+      const auto app = applications_.find(code.kind);
+      if (app == applications_.end()) break;
+      Destination destination;
+      destination.kind = Destination::Kind::application;
+      destination.application = app->second;
+      destination.target = code.target_prefix + dialled.substr(code.prefix.size());
+      destination.route = "code:" + code.prefix + " -> " + code.kind + ":" + destination.target;
+      return destination;
+    }
+  }
   // Extensions dialling a public number reach what the trunk's callers reach.
   if (const auto* route = routing_.inbound(dialled)) return route_destination(*route, failure);
   if (auto outbound = routing_.outbound(dialled)) {
@@ -477,6 +477,8 @@ Leg* CallService::start_leg(Call& call, const std::string& role, const std::stri
                     {"Session-Expires", std::to_string(config_.calls.session_expires_seconds)},
                     {"Min-SE", std::to_string(config_.calls.min_session_expires_seconds)},
                     {"Allow", kAllow}};
+  if (role == call.pending)
+    invite.headers.insert(invite.headers.end(), call.dial_headers.begin(), call.dial_headers.end());
   leg->dialog = sip_.stack().invite(std::move(invite));
   Leg* raw = leg.get();
   dialogs_[raw->dialog] = {&call, raw};
@@ -533,6 +535,7 @@ void CallService::on_provisional(Call& call, Leg& leg, const sip::DialogResponse
       event(call, "ringing", {{"party", leg.party}, {"status", response.status}});
     }
   }
+  if (call.keep_caller_audio) return;  // the caller stays with the application's music
   if (!response.body.empty() && leg.state != LegState::early && !call.connected) {
     // Early media from the callee (a carrier's announcement, a phone's ringback): bridge it.
     if (accept_answer_body(media_, leg, response.body)) {
@@ -555,7 +558,7 @@ void CallService::on_provisional(Call& call, Leg& leg, const sip::DialogResponse
 
 void CallService::on_answered(Call& call, Leg& leg, const sip::DialogResponse& response) {
   const bool pending_leg = !call.pending.empty() && leg.role != "callee";
-  if (call.connected && call.connected != &leg && !pending_leg) {
+  if (call.connected && call.connected != &leg && !pending_leg && leg.role != "monitor") {
     // Another contact answered first.
     leg.state = LegState::answered;
     end_leg(call, leg);
@@ -577,6 +580,7 @@ void CallService::on_answered(Call& call, Leg& leg, const sip::DialogResponse& r
   leg.answered_at = now_ms();
   leg.final_status = response.status;
   take_timer(leg, response.timer, false, has_tag(response.require, "timer"));
+  if (leg.role == "monitor") return monitor_answered(call, leg);
   // Every other contact of the same dialling still ringing is cancelled.
   for (auto& other : call.callees)
     if (other.get() != &leg && other->role == leg.role &&
@@ -587,6 +591,8 @@ void CallService::on_answered(Call& call, Leg& leg, const sip::DialogResponse& r
   const std::string pending = call.pending;
   call.pending.clear();
   call.transfer_target.clear();
+  call.dial_headers.clear();
+  call.keep_caller_audio = false;
   if (pending == "transfer") {
     Leg* previous = call.connected;
     call.connected = nullptr;
@@ -614,6 +620,7 @@ void CallService::on_answered(Call& call, Leg& leg, const sip::DialogResponse& r
   } else if (pending == "hand_over") {
     event(call, "handed_over", {{"party", leg.party}});
     connect(call, leg);
+    if (call.application) call.application->hand_over_answered(call.uuid, leg.party);
   }
 }
 
@@ -659,6 +666,9 @@ void CallService::connect(Call& call, Leg& leg) {
   else
     spdlog::error("calls: {}: cannot bridge: {}", call.uuid, mixer.error().message);
   call.connected = &leg;
+  for (auto& member : call.callees)  // supervisors stay on the call through its new mixer
+    if (member->role == "monitor" && member->state == LegState::answered)
+      join_monitor(call, *member);
   const bool first_answer = !call.record.answered_at;
   if (first_answer) {
     call.record.answered_at = leg.answered_at ? *leg.answered_at : now_ms();
@@ -734,7 +744,7 @@ void CallService::on_leg_failed(Call& call, Leg& leg, const sip::DialogResponse&
   sip_.stack().release(leg.dialog);
   event(call, "leg_failed",
         {{"party", leg.party}, {"status", response.status}, {"phrase", response.phrase}});
-  if (was_connected || call.ending) return;
+  if (was_connected || call.ending || leg.role == "monitor") return;
   for (const auto& other : call.callees)
     if (other->role == leg.role &&
         (other->state == LegState::calling || other->state == LegState::ringing ||
@@ -753,6 +763,8 @@ void CallService::pending_failed(Call& call, int status, const std::string& phra
   const std::string pending = call.pending;
   call.pending.clear();
   call.transfer_target.clear();
+  call.dial_headers.clear();
+  call.keep_caller_audio = false;
   event(call, pending + "_failed", {{"status", status}});
   if (pending == "transfer") {
     notify_transferor(call, status, phrase, true);
@@ -840,6 +852,10 @@ void CallService::on_dialog_request(const sip::IncomingRequest& request) {
 // A callee hung up. True when the call goes on without it (a consultation, a conference
 // member, the party that started a transfer); false when the call is over.
 bool CallService::callee_left(Call& call, Leg& leg) {
+  if (leg.role == "monitor") {
+    monitor_left(call, leg);
+    return true;
+  }
   if (&leg == call.consult) {
     call.consult = nullptr;
     if (call.consult_mixer) (void)media_.destroy_mixer(call.consult_mixer);
@@ -1413,6 +1429,9 @@ void CallService::end_call(Call& call, const std::string& disposition, const std
   if (auto* application = std::exchange(call.application, nullptr)) {
     call.with_application = false;
     application->call_ended(call.uuid);
+    // The applications underneath (the IVR under a queue) close their part of the call too.
+    for (auto* earlier : std::exchange(call.earlier_applications, {}) | std::views::reverse)
+      earlier->call_ended(call.uuid);
   }
   if (call.ring_timer) call.ring_timer->cancel();
   if (call.limit_timer) call.limit_timer->cancel();

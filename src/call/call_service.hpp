@@ -41,6 +41,24 @@ struct Destination {
   std::string target;                      // kind == application: e.g. the IVR flow
 };
 
+struct HandOverOptions {
+  // The caller keeps hearing what the application plays (music in a queue) instead of ringback.
+  bool keep_caller_audio = false;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Call-Info: answer-after=0
+  // More targets rung at the same time (a queue's ring-all); the first to answer gets the call.
+  std::vector<std::string> also;
+};
+
+// A supervisor's phone on an agent's live call.
+struct MonitorSession {
+  std::string id;
+  std::string call_uuid;
+  std::string agent_extension;
+  std::string supervisor_extension;
+  std::string mode;     // listen | whisper | barge
+  bool joined = false;  // the supervisor's phone answered
+};
+
 // A call control request from the API (CTI later), carried to the control thread.
 struct CallAction {
   std::string uuid;
@@ -105,6 +123,25 @@ class CallService : public sip::CallSignalHandler {
   // Call applications (control thread). Inbound routes whose destination_type is `kind`
   // ("ivr") are answered by `application`; unregistered kinds are refused with 480.
   void register_application(const std::string& kind, CallApplication& application);
+  // The soft phone bar: the agent's side hangs up (the caller goes on to the survey, as when the
+  // agent's phone hangs up), the caller stops or starts hearing the agent, keys to the caller.
+  Status hang_up_callee(const std::string& uuid);
+  Status mute_callee(const std::string& uuid, bool muted);
+  Status send_digits(const std::string& uuid, const std::string& digits);
+
+  // Supervision: the supervisor's extension is called and joins the live call of the agent on
+  // `agent_extension` in `mode` (listen | whisper | barge); the mode changes live.
+  Result<MonitorSession> monitor(const std::string& agent_extension,
+                                 const std::string& supervisor_extension, const std::string& mode);
+  Status set_monitor_mode(const std::string& id, const std::string& mode);
+  Status end_monitor(const std::string& id);
+  std::optional<MonitorSession> monitor_session(const std::string& id);
+
+  // A feature code only the bureau's own phones may dial: "<prefix><rest>" reaches the
+  // application registered as `kind` with target "<target_prefix><rest>" (the IVR's "*77" + a
+  // flow id plays that flow's test version). Calls from trunks never match.
+  void register_internal_code(const std::string& prefix, const std::string& kind,
+                              const std::string& target_prefix);
   // What the caller hears while with its application (replaces the previous prompt).
   Result<media::PlaybackId> play(const std::string& uuid, media::PlayRequest request);
   Status stop_playback(const std::string& uuid);
@@ -114,7 +151,15 @@ class CallService : public sip::CallSignalHandler {
   Status stop_message(const std::string& uuid);
   // Connects the caller to an extension or number (routed like a phone's call); the caller
   // hears ringback meanwhile. On failure the caller is back with the application.
-  Status hand_over(const std::string& uuid, const std::string& target);
+  Status hand_over(const std::string& uuid, const std::string& target,
+                   const HandOverOptions& options = {});
+  // Stops ringing hand_over()'s target (the ACD's ring timeout): the caller stays with the
+  // application, which is not called back (it asked for this).
+  Status cancel_hand_over(const std::string& uuid);
+  // The application the caller is with passes the caller on to the one registered as `kind`
+  // (the IVR's queue node to "queue"); that one gets call_started() with `target`.
+  Status pass_to_application(const std::string& uuid, const std::string& kind,
+                             const std::string& target);
 
   // Stores what an application keeps about a call (IVR path, message, rating) with the call's
   // row id, in order with the call's own record. Thread-safe.
@@ -162,6 +207,10 @@ class CallService : public sip::CallSignalHandler {
   void pending_failed(Call& call, int status, const std::string& phrase);
   bool callee_left(Call& call, Leg& leg);
   void join_conference(Call& call, Leg& leg);
+  Leg* find_monitor(const std::string& id, Call** owner);
+  void join_monitor(Call& call, Leg& leg);
+  void monitor_answered(Call& call, Leg& leg);
+  void monitor_left(Call& call, Leg& leg);
   Status dial_for(Call& call, const std::string& pending, const std::string& target);
   void answer_caller(Call& call);
   void connect(Call& call, Leg& leg);
@@ -217,6 +266,12 @@ class CallService : public sip::CallSignalHandler {
       early_recordings_;
   std::unordered_map<store::Id, int> channels_;           // trunk id -> calls holding a channel
   std::map<std::string, CallApplication*> applications_;  // route destination_type -> app
+  struct InternalCode {
+    std::string prefix;
+    std::string kind;
+    std::string target_prefix;
+  };
+  std::vector<InternalCode> internal_codes_;
   // Voice messages being recorded: the application hears of the file even after the call.
   std::unordered_map<media::RecordingId, std::pair<std::string, CallApplication*>>
       message_recordings_;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace hotline {
@@ -17,6 +18,8 @@ struct Event {
   nlohmann::json data;  // payload; never personal data in clear
   // Permission a receiver needs to see it; empty: every authenticated session.
   std::string required_permission;
+  // Set: only this user's sessions receive it (an agent's offered call, their own state).
+  std::optional<std::int64_t> user;
 };
 
 class EventBus {

@@ -10,6 +10,10 @@
 
 namespace hotline::ivr {
 
+std::string test_dial_code(store::Id flow_id) {
+  return std::string(kTestCodePrefix) + std::to_string(flow_id);
+}
+
 const Flow* IvrCatalog::flow(const std::string& name) const {
   const auto found = flows.find(name);
   return found == flows.end() ? nullptr : found->second.get();
@@ -41,6 +45,23 @@ void load_flows(store::Database& db, IvrCatalog& catalog, Status& status) {
     parsed.flow->name = flow.name;
     parsed.flow->version = (*published)->version;
     catalog.flows[flow.name] = std::make_shared<const Flow>(std::move(*parsed.flow));
+  }
+  auto tests = repository.test_versions();
+  if (!tests) {
+    status = tests.error();
+    return;
+  }
+  for (const auto& test : *tests) {
+    auto json = nlohmann::json::parse(test.graph, nullptr, false);
+    auto parsed = parse_flow(json);
+    if (!parsed.ok()) {
+      catalog.problems.push_back("test version of flow " + test.flow_name + ": " +
+                                 parsed.status().error().message);
+      continue;
+    }
+    parsed.flow->name = test.flow_name;
+    parsed.flow->version = 0;
+    catalog.test_flows[test.flow_id] = std::make_shared<const Flow>(std::move(*parsed.flow));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -50,6 +51,9 @@ struct IvrService::Session {
   std::unique_ptr<FlowInterpreter> interpreter;
   std::string flow_name;  // the flow the call entered (kept through goto_flow)
   long long flow_version = 0;
+  // A test call ("*77" + flow id from an internal phone): runs the flow's test version; its
+  // record says so and is never counted as self-service; no survey rating is stored.
+  bool test = false;
   nlohmann::json main_path;  // the main flow's path once the survey replaced its interpreter
   std::string main_outcome;
   std::string sealed_id;  // an ID number the caller keyed, encrypted
@@ -105,14 +109,17 @@ Status IvrService::start() {
   for (const auto& problem : catalog_->problems) spdlog::warn("ivr: {}", problem);
   warm_speech(*catalog_);
   calls_.register_application("ivr", *this);
+  calls_.register_internal_code(std::string(kTestCodePrefix), "ivr",
+                                std::string(kTestTargetPrefix));
   changes_ = events_.subscribe([this, alive = std::weak_ptr<bool>(alive_)](const Event& event) {
     if (event.type != "ivr.changed") return;
     boost::asio::post(control_, [this, alive] {
       if (alive.lock()) reload();
     });
   });
-  spdlog::info("ivr: {} published flows, {} calendars, {} data sources", catalog_->flows.size(),
-               catalog_->calendars.size(), catalog_->sources.size());
+  spdlog::info("ivr: {} published flows, {} test versions, {} calendars, {} data sources",
+               catalog_->flows.size(), catalog_->test_flows.size(), catalog_->calendars.size(),
+               catalog_->sources.size());
   return ok_status();
 }
 
@@ -129,19 +136,23 @@ void IvrService::reload() {
       catalog_ = std::move(*loaded);
       for (const auto& problem : catalog_->problems) spdlog::warn("ivr: {}", problem);
       warm_speech(*catalog_);
-      spdlog::info("ivr: reloaded, {} published flows", catalog_->flows.size());
+      spdlog::info("ivr: reloaded, {} published flows, {} test versions", catalog_->flows.size(),
+                   catalog_->test_flows.size());
     });
   });
 }
 
-// Speech for every text a published flow says is made ahead, so the first caller does not
-// wait for the synthesizer.
+// Speech for every text a published flow (or a test version) says is made ahead, so the first
+// caller does not wait for the synthesizer.
 void IvrService::warm_speech(const IvrCatalog& catalog) {
   auto warm = [this](const PromptList& items) {
     for (const auto& item : items)
       if (item.kind == PromptItem::Kind::text) speech_.synthesize(item.value, [](auto) {});
   };
-  for (const auto& [name, flow] : catalog.flows) {
+  std::vector<const Flow*> flows;
+  for (const auto& [name, flow] : catalog.flows) flows.push_back(flow.get());
+  for (const auto& [id, flow] : catalog.test_flows) flows.push_back(flow.get());
+  for (const Flow* flow : flows) {
     for (const auto& [id, node] : flow->nodes) {
       std::visit(
           [&](const auto& params) {
@@ -189,6 +200,7 @@ void IvrService::call_started(const call::ApplicationCall& call) {
   Session& s = *session;
   sessions_[call.uuid] = std::move(session);
   metrics_.gauge_set("hotline_ivr_sessions", {}, static_cast<double>(sessions_.size()));
+  if (call.target.starts_with(kTestTargetPrefix)) return start_test(s);
   const auto found = catalog_->flows.find(call.target);
   if (found == catalog_->flows.end()) {
     spdlog::error("ivr: {}: flow {} has no published version", call.uuid, call.target);
@@ -196,6 +208,30 @@ void IvrService::call_started(const call::ApplicationCall& call) {
   }
   s.flow_version = found->second->version;
   begin(s, found->second);
+}
+
+// "test:<flow id>" from an internal phone: the flow's test version. Anything else after the
+// prefix (not a number, no such flow, no test version) gets the same apology as a flow without
+// a published version.
+void IvrService::start_test(Session& session) {
+  session.test = true;
+  const std::string_view id_text =
+      std::string_view(session.call.target).substr(kTestTargetPrefix.size());
+  store::Id flow_id = 0;
+  const auto [end, error] =
+      std::from_chars(id_text.data(), id_text.data() + id_text.size(), flow_id);
+  const auto found = error == std::errc() && end == id_text.data() + id_text.size()
+                         ? catalog_->test_flows.find(flow_id)
+                         : catalog_->test_flows.end();
+  if (found == catalog_->test_flows.end()) {
+    spdlog::info("ivr: {}: {} has no test version", session.call.uuid, session.call.target);
+    return apologise_and_hang_up(session, "flow_unavailable");
+  }
+  spdlog::info("ivr: {}: test call of flow {} from {}", session.call.uuid, found->second->name,
+               session.call.caller);
+  session.flow_name = found->second->name;
+  session.flow_version = 0;
+  begin(session, found->second);
 }
 
 void IvrService::begin(Session& session, std::shared_ptr<const Flow> flow) {
@@ -239,7 +275,7 @@ void IvrService::message_recorded(const std::string& uuid, const media::Recordin
   } else {
     store::VoiceMessage message;
     message.caller = s->call.caller;
-    message.flow = s->flow_name;
+    message.flow = record_flow_name(*s);
     message.file = std::filesystem::path(done.file_path)
                        .lexically_relative(std::filesystem::path(config_.data_dir))
                        .string();
@@ -301,8 +337,9 @@ void IvrService::call_ended(const std::string& uuid) {
 void IvrService::close(Session& session) {
   store_path(session);
   const std::string outcome =
-      session.survey ? session.main_outcome
-                     : (session.interpreter ? session.interpreter->outcome() : "failed");
+      session.test     ? "test"
+      : session.survey ? session.main_outcome
+                       : (session.interpreter ? session.interpreter->outcome() : "failed");
   metrics_.counter_add("hotline_ivr_calls_total",
                        {{"outcome", outcome.empty() ? "ended" : outcome}});
   sessions_.erase(session.call.uuid);  // `session` is gone after this line
@@ -554,7 +591,8 @@ void IvrService::apologise_and_hang_up(Session& session, const std::string& caus
 }
 
 void IvrService::store_rating(Session& session, Rating rating) {
-  if (!session.survey) return;
+  // Only the survey after an agent hung up counts, and never on a test call.
+  if (!session.survey || session.test) return;
   store::SurveyRating stored;
   stored.agent_extension = session.agent;
   stored.rating = std::string(to_string(rating));
@@ -580,14 +618,21 @@ void IvrService::store_rating(Session& session, Rating rating) {
 void IvrService::store_path(Session& session) {
   if (!session.interpreter) return;
   store::CallIvr record;
-  record.flow = session.flow_name;
-  record.flow_version = static_cast<int>(session.flow_version);
+  record.flow = record_flow_name(session);
+  if (!session.test) record.flow_version = static_cast<int>(session.flow_version);
   nlohmann::json path = session.survey ? session.main_path : session.interpreter->path_log();
   if (session.survey) path["survey"] = session.interpreter->path_log();
-  record.path = path.dump();
   record.outcome = session.survey ? session.main_outcome : session.interpreter->outcome();
   if (record.outcome.empty()) record.outcome = "in_progress";
   record.self_served = record.outcome == "self_served";
+  if (session.test) {
+    // Reports group by outcome and count self_served: a test call is neither. What the flow
+    // would have ended as stays readable in the path ("outcome").
+    path["test"] = true;
+    record.outcome = "test";
+    record.self_served = false;
+  }
+  record.path = path.dump();
   if (!session.survey) {
     for (const auto& [name, value] : session.interpreter->sensitive_variables()) {
       if (name == "id_number" && value.is_string())
@@ -600,6 +645,10 @@ void IvrService::store_path(Session& session) {
                           record.call_id = call_id;
                           return store::CallIvrRepository(db).upsert(record);
                         });
+}
+
+std::string IvrService::record_flow_name(const Session& session) {
+  return session.test ? std::string(kTestTargetPrefix) + session.flow_name : session.flow_name;
 }
 
 }  // namespace hotline::ivr

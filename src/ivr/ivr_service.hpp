@@ -4,7 +4,8 @@
 // keys, hand-over, hang-up), the speech synthesizer, the data sources and the database, and
 // feeds the results back. Runs on the control thread; slow work (database, HTTP, speech) runs
 // elsewhere and posts back. Also takes the caller back for the satisfaction survey when the
-// agent hangs up first.
+// agent hangs up first, and answers the test code ("*77" + flow id, internal phones only) with
+// the flow's test version.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -40,8 +41,8 @@ class IvrService : public call::CallApplication, public FlowEnvironment {
   IvrService(const IvrService&) = delete;
   IvrService& operator=(const IvrService&) = delete;
 
-  // Control thread: loads the catalog, answers "ivr" routes from now on and reloads the
-  // catalog whenever "ivr.changed" is published.
+  // Control thread: loads the catalog, answers "ivr" routes and the test code from now on and
+  // reloads the catalog whenever "ivr.changed" is published.
   Status start();
   void set_queue_handoff(QueueHandoff handoff) { queue_handoff_ = std::move(handoff); }
   std::size_t sessions() const { return sessions_.size(); }
@@ -68,6 +69,7 @@ class IvrService : public call::CallApplication, public FlowEnvironment {
   void reload();
   void warm_speech(const IvrCatalog& catalog);
   Session* find(const std::string& uuid);
+  void start_test(Session& session);
   void begin(Session& session, std::shared_ptr<const Flow> flow);
   void execute(Session& session, Effects effects);
   void play(Session& session, Token token, const PromptList& items, bool interruptible);
@@ -82,6 +84,8 @@ class IvrService : public call::CallApplication, public FlowEnvironment {
   void apologise_and_hang_up(Session& session, const std::string& cause);
   void store_rating(Session& session, Rating rating);
   void store_path(Session& session);
+  // The flow name the call's records keep: "test:<name>" for a test call.
+  static std::string record_flow_name(const Session& session);
   void close(Session& session);
 
   const Config& config_;

@@ -87,6 +87,36 @@ std::vector<IvrFlowVersion> select_versions(soci::session& sql, const std::strin
   return versions;
 }
 
+const char* kTestSelect =
+    "SELECT t.flow_id, f.name, t.graph, t.published_by, t.published_at "
+    "FROM ivr_flow_tests t JOIN ivr_flows f ON f.id = t.flow_id";
+
+std::vector<IvrFlowTest> select_tests(soci::session& sql, const std::string& tail,
+                                      QueryParams& params) {
+  std::vector<IvrFlowTest> tests;
+  IvrFlowTest t;
+  long long flow_id = 0, published_by = 0, published_at = 0;
+  soci::indicator by_ind = soci::i_null;
+  soci::statement st(sql);
+  st.exchange(soci::into(flow_id));
+  st.exchange(soci::into(t.flow_name));
+  st.exchange(soci::into(t.graph));
+  st.exchange(soci::into(published_by, by_ind));
+  st.exchange(soci::into(published_at));
+  params.bind(st);
+  st.alloc();
+  st.prepare(kTestSelect + tail);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    t.flow_id = flow_id;
+    t.published_by = optional_column<Id>(published_by, by_ind);
+    t.published_at = published_at;
+    tests.push_back(t);
+  }
+  return tests;
+}
+
 // Inbound routes whose destination is this flow (they name it).
 long long count_routes_to(soci::session& sql, long long flow_id) {
   long long routes = 0;
@@ -297,6 +327,70 @@ Result<std::vector<IvrFlowVersion>> IvrFlowRepository::versions(Id flow_id) {
                            " WHERE v.flow_id = " + params.add(static_cast<long long>(flow_id)) +
                                " ORDER BY v.version DESC",
                            params);
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+Result<IvrFlowTest> IvrFlowRepository::test_publish(Id flow_id, const std::string& graph,
+                                                    std::optional<Id> by) {
+  if (auto problem = check_json(graph, "the test graph")) return *problem;
+  try {
+    soci::session sql(db_.pool());
+    soci::transaction tx(sql);
+    const long long now = now_ms();
+    long long wanted = flow_id;
+    std::string name;
+    sql << "SELECT name FROM ivr_flows WHERE id = :id", soci::use(wanted), soci::into(name);
+    if (!sql.got_data()) return Error{"not_found", "no such flow"};
+    OptionalParam<long long> user(by);
+    // One row per flow: the next test-publish replaces it (the same statement on both).
+    sql << "INSERT INTO ivr_flow_tests (flow_id, graph, published_by, published_at) "
+           "VALUES (:f, :g, :b, :t) ON CONFLICT (flow_id) DO UPDATE SET graph = excluded.graph, "
+           "published_by = excluded.published_by, published_at = excluded.published_at",
+        soci::use(wanted), soci::use(graph), soci::use(user.value, user.ind), soci::use(now);
+    tx.commit();
+    IvrFlowTest test;
+    test.flow_id = flow_id;
+    test.flow_name = name;
+    test.graph = graph;
+    test.published_by = by;
+    test.published_at = now;
+    return test;
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+Result<std::optional<IvrFlowTest>> IvrFlowRepository::test_version(Id flow_id) {
+  try {
+    soci::session sql(db_.pool());
+    QueryParams params;
+    return first_of(select_tests(
+        sql, " WHERE t.flow_id = " + params.add(static_cast<long long>(flow_id)), params));
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+Result<std::vector<IvrFlowTest>> IvrFlowRepository::test_versions() {
+  try {
+    soci::session sql(db_.pool());
+    QueryParams params;
+    return select_tests(sql, " ORDER BY f.name", params);
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+Result<bool> IvrFlowRepository::withdraw_test(Id flow_id) {
+  try {
+    soci::session sql(db_.pool());
+    long long wanted = flow_id;
+    soci::statement st =
+        (sql.prepare << "DELETE FROM ivr_flow_tests WHERE flow_id = :id", soci::use(wanted));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
   } catch (const std::exception& e) {
     return database_error(e);
   }

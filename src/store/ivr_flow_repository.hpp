@@ -1,5 +1,6 @@
 #pragma once
-// IVR flows: the draft the designer edits and the immutable published versions calls run.
+// IVR flows: the draft the designer edits, the immutable published versions calls run and the
+// test version internal phones can call before publishing.
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +26,9 @@ class IvrFlowRepository {
   Status update_details(Id id, const std::string& name, const std::string& description);
   // Replaces the draft. Errors: "invalid" (not JSON), "not_found".
   Status save_draft(Id id, const std::string& graph, std::optional<Id> by);
-  // Deletes the flow and its versions. Error "conflict" while an inbound route sends calls to
-  // it (calls already in it keep their version in memory; their records keep the name).
+  // Deletes the flow, its versions and its test version. Error "conflict" while an inbound
+  // route sends calls to it (calls already in it keep their version in memory; their records
+  // keep the name).
   Status remove(Id id);
 
   // In one transaction: stores `graph` as version n+1 (n: the newest so far, 0 when none) and
@@ -40,6 +42,17 @@ class IvrFlowRepository {
   Result<std::optional<IvrFlowVersion>> version(const std::string& flow_name, int version);
   // Every version of a flow, newest first.
   Result<std::vector<IvrFlowVersion>> versions(Id flow_id);
+
+  // Test versions (one per flow). Stores `graph` as the flow's test version, replacing the one
+  // it had; the graph is validated by src/ivr beforehand. Errors: "invalid" (not JSON),
+  // "not_found".
+  Result<IvrFlowTest> test_publish(Id flow_id, const std::string& graph, std::optional<Id> by);
+  // The flow's test version; nullopt when none (or no such flow).
+  Result<std::optional<IvrFlowTest>> test_version(Id flow_id);
+  // Every test version, by flow name (the IVR catalog loads them).
+  Result<std::vector<IvrFlowTest>> test_versions();
+  // Removes the flow's test version: false when it had none.
+  Result<bool> withdraw_test(Id flow_id);
 
  private:
   Database& db_;

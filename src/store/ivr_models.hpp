@@ -37,6 +37,17 @@ struct IvrFlowVersion {
   std::string note;
 };
 
+// A flow's test version: its draft as it was test-published, which the bureau's own phones
+// reach with the test code ("*77" + flow id) before the flow is published. At most one per
+// flow; the next test-publish replaces it; withdrawn by the admin or removed with the flow.
+struct IvrFlowTest {
+  Id flow_id = 0;
+  std::string flow_name;           // read-only, joined
+  std::string graph;               // JSON
+  std::optional<Id> published_by;  // user
+  EpochMs published_at = 0;
+};
+
 // A working calendar (weekly hours plus dated exceptions); the definition's model lives in
 // src/ivr.
 struct IvrCalendar {
@@ -105,6 +116,7 @@ struct VoiceMessageFilter {
   std::optional<std::string> status;  // exact
   std::optional<EpochMs> from;        // created_at, inclusive
   std::optional<EpochMs> to;          // created_at, exclusive
+  std::optional<std::string> caller;  // exact (the screen pop's "messages from this caller")
 };
 
 // The caller's rating of an agent-handled call; one per call.

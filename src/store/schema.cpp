@@ -1,6 +1,7 @@
 // The schema, as numbered migrations. Never edit a released migration: add a new one.
 // Times are BIGINT milliseconds since the epoch; booleans are INTEGER 0/1 on both databases.
 #include "store/migrations.hpp"
+#include "store/schema_acd.hpp"
 #include "store/schema_ivr.hpp"
 #include "store/schema_sip.hpp"
 #include "store/schema_telephony.hpp"
@@ -92,6 +93,8 @@ const std::vector<Migration>& all_migrations() {
       sip_migration(),
       telephony_migration(),
       ivr_migration(),
+      acd_migration(),
+      ivr_test_migration(),
   };
   return migrations;
 }

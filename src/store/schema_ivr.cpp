@@ -124,4 +124,22 @@ Migration ivr_migration() {
           }};
 }
 
+// Migration 6: test versions. One row per flow at most (flow_id is the key): a test-publish
+// replaces it, a withdrawal deletes it, and it goes with its flow. Unlike published versions
+// it is not immutable and has no number: calls keep the graph they started with in memory, and
+// the call record of a test call names no version.
+Migration ivr_test_migration() {
+  return {6,
+          "ivr_test",
+          {
+              "CREATE TABLE ivr_flow_tests ("
+              " flow_id BIGINT PRIMARY KEY REFERENCES ivr_flows(id) ON DELETE CASCADE,"
+              " graph TEXT NOT NULL,"
+              " published_by BIGINT REFERENCES users(id),"
+              " published_at BIGINT NOT NULL)",
+          },
+          {},
+          {}};
+}
+
 }  // namespace hotline::store

@@ -103,6 +103,7 @@ Result<PageOf<VoiceMessage>> VoiceMessageRepository::query(const VoiceMessageFil
     if (filter.from)
       where += " AND m.created_at >= " + params.add(static_cast<long long>(*filter.from));
     if (filter.to) where += " AND m.created_at < " + params.add(static_cast<long long>(*filter.to));
+    if (filter.caller) where += " AND m.caller = " + params.add(*filter.caller);
     PageOf<VoiceMessage> out;
     out.total = params.count(sql, "SELECT COUNT(*) FROM voice_messages m" + where);
     std::string limit_offset;

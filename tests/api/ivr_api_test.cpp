@@ -1,7 +1,9 @@
 // The IVR's REST API through the real daemon, on SQLite and PostgreSQL: flows (drafts, shape
 // errors, publish-time validation, versions), calendars and their CSV import, prompts (upload,
-// speech), self-service data sources (CSV import, masked records, a test query) and the IVR
-// part of a call record. Bad input must be refused clearly and change nothing.
+// speech), self-service data sources (CSV import, masked records, a test query), test-publish
+// and the IVR part of a call record. Bad input must be refused clearly and change nothing.
+#include <soci/soci.h>
+
 #include <cmath>
 #include <filesystem>
 
@@ -246,6 +248,98 @@ TEST_P(IvrApi, PublishRejectsUnsafeFlowsAndKeepsVersions) {
   EXPECT_EQ(audit["items"][0]["actor_username"], "admin");
   EXPECT_EQ(audit["items"][0]["detail"]["version"], 2);
   EXPECT_EQ(audit["items"][0]["detail"]["flow"], "bureau");
+}
+
+// Test-publish: the draft goes on the test line ("*77" + id, internal phones only) after the
+// same validation as publish; the published version and the version history are untouched.
+TEST_P(IvrApi, TestPublishPutsTheDraftOnTheTestLineWithoutPublishing) {
+  const auto admin = login("admin");
+  auto created = post("/api/v1/ivr/flows", {{"name", "trial"}}, admin);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto flow_id = id_of(created.json());
+  const auto target = "/api/v1/ivr/flows/" + flow_id;
+  const auto test_line = target + "/test-publish";
+  EXPECT_TRUE(created.json()["test_code"].is_null());
+  auto test_rows = [this] {
+    soci::session sql(db_->pool());
+    long long rows = -1;
+    sql << "SELECT COUNT(*) FROM ivr_flow_tests", soci::into(rows);
+    return rows;
+  };
+
+  // An unsafe draft is refused as publish refuses it, naming the node; nothing is stored.
+  auto unsafe = ivr::bureau_demo_flow();
+  unsafe["nodes"]["welcome"]["exits"]["next"] = "nowhere";
+  ASSERT_EQ(put(target, {{"draft", unsafe}}, admin).status, 200u);
+  auto refused = post(test_line, json::object(), admin);
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["code"], "flow_not_publishable");
+  bool names_welcome = false;
+  const auto issues = refused.json()["error"]["issues"];  // named: a temporary would die mid-loop
+  for (const auto& issue : issues) names_welcome = names_welcome || issue["node"] == "welcome";
+  EXPECT_TRUE(names_welcome) << refused.body;
+  EXPECT_EQ(test_rows(), 0);
+  EXPECT_TRUE(get(target, admin).json()["test_code"].is_null());
+
+  // A valid draft: the answer carries the code to dial and when it was test-published.
+  ASSERT_EQ(put(target, {{"draft", ivr::bureau_demo_flow()}}, admin).status, 200u);
+  EXPECT_EQ(post(test_line, {{"note", "x"}}, admin).status, 400u);  // no body fields
+  auto tested = post(test_line, json::object(), admin);
+  ASSERT_EQ(tested.status, 200u) << tested.body;
+  const auto answer = tested.json();
+  EXPECT_EQ(answer["test_code"], "*77" + flow_id);
+  EXPECT_EQ(answer["flow_name"], "trial");
+  EXPECT_TRUE(answer["test_published_at"].is_string()) << tested.body;
+  EXPECT_TRUE(answer["test_published_by"].is_number_integer()) << tested.body;
+  EXPECT_TRUE(answer["warnings"].is_array());
+  EXPECT_EQ(test_rows(), 1);
+
+  // The flow shows it; nothing was published.
+  auto shown = get(target, admin).json();
+  EXPECT_EQ(shown["test_code"], "*77" + flow_id);
+  EXPECT_EQ(shown["test_published_at"], answer["test_published_at"]);
+  EXPECT_EQ(shown["test_published_by"], answer["test_published_by"]);
+  EXPECT_EQ(shown["test_differs"], false);
+  EXPECT_TRUE(shown["published_version"].is_null());
+  EXPECT_TRUE(get(target + "/versions", admin).json()["items"].empty());
+  EXPECT_EQ(find_named("/api/v1/ivr/flows", "trial", admin)["test_code"], "*77" + flow_id);
+  // Editing the draft afterwards: the test line still has the old one.
+  auto edited = ivr::bureau_demo_flow();
+  edited["nodes"]["welcome"]["prompts"] = {{{"text", "试听版本"}}};
+  ASSERT_EQ(put(target, {{"draft", edited}}, admin).status, 200u);
+  EXPECT_EQ(get(target, admin).json()["test_differs"], true);
+
+  // Only ivr.manage may put a draft on the test line or take it off.
+  const auto supervisor = login("supervisor1");
+  const auto agent = login("agent1");
+  EXPECT_EQ(post(test_line, json::object(), supervisor).status, 403u);
+  EXPECT_EQ(post(test_line, json::object(), agent).status, 403u);
+  EXPECT_EQ(del(test_line, supervisor).status, 403u);
+  EXPECT_EQ(get(target, supervisor).json()["test_code"], "*77" + flow_id);
+  EXPECT_EQ(post("/api/v1/ivr/flows/987654/test-publish", json::object(), admin).status, 404u);
+
+  // Audited like publish.
+  const auto audit = get("/api/v1/audit?action=ivr_flow.test_publish", admin).json();
+  ASSERT_EQ(audit["total"], 1) << audit.dump();
+  EXPECT_EQ(audit["items"][0]["actor_username"], "admin");
+  EXPECT_EQ(audit["items"][0]["detail"]["flow"], "trial");
+  EXPECT_EQ(audit["items"][0]["detail"]["test_code"], "*77" + flow_id);
+
+  // Withdrawn: gone from the flow; a second withdrawal finds nothing.
+  EXPECT_EQ(del(test_line, admin).status, 204u);
+  EXPECT_EQ(test_rows(), 0);
+  shown = get(target, admin).json();
+  EXPECT_TRUE(shown["test_code"].is_null()) << shown.dump();
+  EXPECT_TRUE(shown["test_published_at"].is_null());
+  EXPECT_EQ(del(test_line, admin).status, 404u);
+  const auto withdrawals = get("/api/v1/audit?action=ivr_flow.test_withdraw", admin).json();
+  EXPECT_EQ(withdrawals["total"], 1) << withdrawals.dump();
+
+  // A test version goes with its flow.
+  ASSERT_EQ(post(test_line, json::object(), admin).status, 200u);
+  EXPECT_EQ(test_rows(), 1);
+  EXPECT_EQ(del(target, admin).status, 204u);
+  EXPECT_EQ(test_rows(), 0);
 }
 
 TEST_P(IvrApi, ChangesAreAnnouncedAndRefusalsAreNot) {

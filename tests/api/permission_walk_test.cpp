@@ -93,8 +93,14 @@ TEST_P(PermissionWalkTest, RolesSeeTheirExpectedPermissions) {
   EXPECT_TRUE(permissions_of("auditor1").count("audit.read"));
   EXPECT_FALSE(permissions_of("auditor1").count("users.manage"));
   EXPECT_FALSE(permissions_of("supervisor1").count("audit.read"));
-  // Agents call back the citizens' voice messages.
-  EXPECT_EQ(permissions_of("agent1"), (std::set<std::string>{"messages.handle", "messages.read"}));
+  // Agents work calls from the soft phone bar and call back voice messages and missed calls;
+  // they see no one else's state and cannot monitor.
+  EXPECT_EQ(permissions_of("agent1"),
+            (std::set<std::string>{"agent.work", "messages.handle", "messages.read",
+                                   "missed.handle", "missed.read"}));
+  EXPECT_TRUE(permissions_of("supervisor1").count("agents.monitor"));
+  EXPECT_FALSE(permissions_of("leader1").count("agents.monitor"));
+  EXPECT_TRUE(permissions_of("leader1").count("agents.supervise"));
   EXPECT_TRUE(permissions_of("dept1").empty());
 }
 

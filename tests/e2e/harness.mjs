@@ -72,7 +72,7 @@ export async function startDaemon() {
     exited = { code, signal }
   })
 
-  const daemon = { child, base, dataDir, output, get exited() { return exited } }
+  const daemon = { child, base, dataDir, sipPort, output, get exited() { return exited } }
   const deadline = Date.now() + 60_000
   for (;;) {
     if (exited) throw new Error(`daemon exited early (code ${exited.code}, signal ${exited.signal})\n${output.join('')}`)

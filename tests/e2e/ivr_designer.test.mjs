@@ -3,7 +3,9 @@
 //
 // admin opens 流程设计 → the demo flow `main`; the graph shows its nodes. A play node added
 // without a way out makes Validate name it; giving it a prompt and connecting its exit makes
-// Validate pass; a second node is removed with the Delete key. Ctrl+S saves the draft, Publish
+// Validate pass; a second node is removed with the Delete key. Ctrl+S saves the draft.
+// 试发布 refuses the unfinished draft naming the node, then puts the finished one on the test
+// line and shows the code to dial ("*77" + flow id) and when; 撤回 takes it off. Publish
 // raises the published version by one. 工作日历: a two-line CSV import shows both dates in the
 // exceptions. 语音文件: a TTS prompt's preview is real WAV audio from the server. 留言 lists.
 // agent1 sees 留言 but not 流程设计 in the menu, and gets the 403 page on /ivr/flows.
@@ -104,6 +106,16 @@ test('admin designs, validates and publishes a flow; calendars, prompts, message
     const issueTexts = await issueForNode.allInnerTexts()
     log('issues naming play_1:', issueTexts.map((s) => s.replace(/\s+/g, ' ')).join(' | '))
     assert.ok(issueTexts.some((s) => s.includes('play_1') && /exits\.next/.test(s)), 'an issue names play_1 and its missing exit')
+    // 试发布 refuses it the same way, naming the node, and nothing goes on the test line.
+    let testPublished = apiResponse(page, 'POST', `ivr/flows/${page.url().split('/').pop()}/test-publish`)
+    await page.locator(tid('designer-test-publish')).click()
+    const refusedTest = await testPublished
+    assert.equal(refusedTest.status(), 422, 'test-publish of an unfinished draft answers 422')
+    assert.equal((await refusedTest.json()).error.code, 'flow_not_publishable')
+    await page.locator(tid('validate-failed')).waitFor({ state: 'visible' })
+    await issueForNode.first().waitFor({ state: 'visible' })
+    assert.equal(await page.locator(tid('test-line')).count(), 0, 'no test line after a refusal')
+    await page.locator('.el-message--error').first().waitFor({ state: 'hidden' })
     // Clicking the issue selects the node.
     await page.locator(tid('flow-node-welcome')).click()
     await issueForNode.first().click()
@@ -146,6 +158,28 @@ test('admin designs, validates and publishes a flow; calendars, prompts, message
     assert.ok(savedDraft.nodes.play_1.position, 'and its position')
     assert.ok(!savedDraft.nodes.hangup_1, 'the deleted node is gone')
     await page.locator(tid('designer-dirty')).waitFor({ state: 'hidden' })
+
+    // --- 试发布: the draft goes on the test line, the code to dial is shown ---------------------
+    const flowIdText = page.url().split('/').pop()
+    testPublished = apiResponse(page, 'POST', `ivr/flows/${flowIdText}/test-publish`)
+    await page.locator(tid('designer-test-publish')).click()
+    const testRes = await testPublished
+    assert.equal(testRes.status(), 200, 'test-publish answers 200')
+    const testBody = await testRes.json()
+    assert.equal(testBody.test_code, `*77${flowIdText}`, 'the test code is *77 + the flow id')
+    await page.locator(tid('test-line')).waitFor({ state: 'visible' })
+    const dialText = await page.locator(tid('test-dial')).innerText()
+    log('test line:', dialText)
+    assert.ok(dialText.includes(`用内部分机拨打 *77${flowIdText} 试听`), `the code to dial is shown (${dialText})`)
+    assert.match(await page.locator(tid('test-published-at')).innerText(), /试发布于 \d{4}-\d{2}-\d{2}/, 'and when it was test-published')
+    assert.equal(await page.locator(tid('test-stale')).count(), 0, 'the test line has the current draft')
+    assert.equal(await publishedVersion(page), before, 'test-publish does not publish')
+    // 撤回 takes it off the test line.
+    await page.locator(tid('test-withdraw')).click()
+    const withdrawn = apiResponse(page, 'DELETE', `ivr/flows/${flowIdText}/test-publish`)
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    assert.equal((await withdrawn).status(), 204, 'withdraw answers 204')
+    await page.locator(tid('test-line')).waitFor({ state: 'detached' })
 
     // --- Publish: the version goes up by one --------------------------------------------------
     await page.locator(tid('designer-publish')).click()

@@ -121,14 +121,14 @@ TEST_P(IvrCallTest, AWrongIdNumberTwiceLeavesTheSelfServiceWithoutALookup) {
   // Both attempts fail the GB 11643 check digit (…0021 instead of …002X): the flow gives up
   // on self-service after two attempts and sends the caller on towards an agent.
   const auto keys = pcap("bad", "3110105194912310021#110105194912310021#");
-  // No queue takes calls before the ACD exists: the caller is told so and hung up, never left
-  // in silence.
-  const auto caller =
-      run_sipp(daemon_->sip_port(), {.scenario = "ivr_caller_hung_up.xml",
-                                     .local_ip = "127.0.0.2",
-                                     .service = kIvrNumber,
-                                     .replace = {{"[dtmf_pcap]", keys}, {"[timeout_ms]", "50000"}},
-                                     .timeout_s = 60});
+  // Nobody is ready: the caller waits in the general queue until hanging up 25 s in, and is
+  // then a missed call to follow up.
+  const auto caller = run_sipp(daemon_->sip_port(), {.scenario = "ivr_caller.xml",
+                                                     .local_ip = "127.0.0.2",
+                                                     .service = kIvrNumber,
+                                                     .replace = {{"[dtmf_pcap]", keys}},
+                                                     .pause_ms = 25000,
+                                                     .timeout_s = 60});
   EXPECT_EQ(caller.exit_code, 0) << caller.output;
   const auto ivr = ivr_of_last_call();
   ASSERT_TRUE(ivr);
@@ -137,6 +137,15 @@ TEST_P(IvrCallTest, AWrongIdNumberTwiceLeavesTheSelfServiceWithoutALookup) {
   EXPECT_EQ(ivr->path.find("found"), std::string::npos) << "no lookup: " << ivr->path;
   EXPECT_EQ(ivr->path.find("1101051949"), std::string::npos) << ivr->path;
   EXPECT_TRUE(ivr->id_sealed.empty());
+  nlohmann::json missed;
+  for (int i = 0; i < 50; ++i) {
+    missed = get("/api/v1/missed-calls", admin_).json();
+    if (missed.value("total", 0) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(missed.value("total", 0), 1) << missed.dump();
+  EXPECT_EQ(missed["items"][0]["lost_in"], "queue");
+  EXPECT_EQ(missed["items"][0]["queue"], "general");
 }
 
 TEST_P(IvrCallTest, TheCallerRatesTheAgentWhoHungUpFirst) {
@@ -167,9 +176,9 @@ TEST_P(IvrCallTest, TheCallerRatesTheAgentWhoHungUpFirst) {
         daemon_->sip_port(),
         {.scenario = "uas_answer_hangup.xml", .local_port = phone_port, .pause_ms = 3000});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", phone_port));
   DtmfPcapOptions late;
-  late.lead_in_ms = 9000;
+  late.lead_in_ms = 12000;  // the survey starts ~5 s in and waits 13 s (prompt + 8 s)
   const auto keys = (dir_ / "survey.pcap").string();
   write_dtmf_pcap(keys, "1", late);
   const auto caller =
@@ -303,6 +312,174 @@ TEST_P(IvrCallTest, SelfServiceQueryOverHttpSurvivesASlowAndADeadSource) {
   call("error");
   // The ID number went to the source but never into the daemon's log.
   EXPECT_EQ(daemon_->log().find("11010519491231002"), std::string::npos);
+}
+
+// Test-publish: the draft goes on the test line. Extension 1001 dials "*77" + the flow's id and
+// walks the TEST version (key 1 says goodbye from a node only the draft has), while the public
+// number still runs the published version; a trunk caller cannot reach the test line, and
+// once the test version is withdrawn the code gets the apology.
+TEST_P(IvrCallTest, AnExtensionHearsTheTestVersionWhileThePublicNumberKeepsThePublished) {
+  auto flow_with_key_1_to = [](const std::string& goodbye, const std::string& words) {
+    return nlohmann::json{
+        {"start", "menu"},
+        {"nodes",
+         {{"menu",
+           {{"type", "menu"},
+            {"prompts", {{{"text", "请按1。"}}}},
+            {"timeout_ms", 8000},
+            {"max_retries", 0},
+            {"exits", {{"1", goodbye}, {"timeout", goodbye}, {"invalid", goodbye}}}}},
+          {goodbye, {{"type", "hangup"}, {"prompts", {{{"text", words}}}}}}}}};
+  };
+  const auto created =
+      post("/api/v1/ivr/flows",
+           {{"name", "trial"}, {"draft", flow_with_key_1_to("published_bye", "正式版本，再见。")}},
+           admin_);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto id = std::to_string(created.json()["id"].get<std::int64_t>());
+  const auto target = "/api/v1/ivr/flows/" + id;
+  ASSERT_EQ(post(target + "/publish", nlohmann::json::object(), admin_).status, 201u);
+  const auto route =
+      post("/api/v1/inbound-routes",
+           {{"number", "84038440"}, {"destination_type", "ivr"}, {"destination", "trial"}}, admin_);
+  ASSERT_EQ(route.status, 201u) << route.body;
+  // The draft changes what key 1 does, and goes on the test line only.
+  const auto saved = put(target, {{"draft", flow_with_key_1_to("test_bye", "测试版本，再见。")}});
+  ASSERT_EQ(saved.status, 200u) << saved.body;
+  const auto tested = post(target + "/test-publish", nlohmann::json::object(), admin_);
+  ASSERT_EQ(tested.status, 200u) << tested.body;
+  const auto code = tested.json()["test_code"].get<std::string>();
+  EXPECT_EQ(code, "*77" + id);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // routing and catalog reload
+
+  DtmfPcapOptions after_prompt;
+  after_prompt.lead_in_ms = 2000;
+  const auto key_1 = (dir_ / "test_line.pcap").string();
+  write_dtmf_pcap(key_1, "1", after_prompt);
+
+  const auto phone_port = free_loopback_sip_port();
+  const auto registered = run_sipp(daemon_->sip_port(), {"register_ok.xml", "127.0.0.1", phone_port,
+                                                         "1001", "", 1, "", "1001", kDemoPassword});
+  ASSERT_EQ(registered.exit_code, 0) << registered.output;
+  auto phone_calls = [&](const std::string& dialled) {
+    return run_sipp(daemon_->sip_port(),
+                    {.scenario = "ivr_phone_caller_hung_up.xml",
+                     .local_ip = "127.0.0.1",
+                     .service = dialled,
+                     .extra = "-key caller 1001",
+                     .auth_user = "1001",
+                     .auth_password = kDemoPassword,
+                     .replace = {{"[dtmf_pcap]", key_1}, {"[timeout_ms]", "30000"}},
+                     .timeout_s = 60});
+  };
+
+  // The extension on the test line: the draft's goodbye, recorded as a test call.
+  const auto test_call = phone_calls(code);
+  ASSERT_EQ(test_call.exit_code, 0) << test_call.output;  // the test version says goodbye
+  auto ivr = ivr_of_last_call();
+  ASSERT_TRUE(ivr);
+  EXPECT_EQ(ivr->flow, "test:trial");
+  EXPECT_FALSE(ivr->flow_version) << "a test version has no number";
+  EXPECT_EQ(ivr->outcome, "test") << ivr->path;
+  EXPECT_FALSE(ivr->self_served);
+  EXPECT_NE(ivr->path.find("test_bye"), std::string::npos) << ivr->path;
+  EXPECT_EQ(ivr->path.find("published_bye"), std::string::npos) << ivr->path;
+
+  // The public number, same key: still the published version.
+  const auto public_call =
+      run_sipp(daemon_->sip_port(), {.scenario = "ivr_caller_hung_up.xml",
+                                     .local_ip = "127.0.0.2",
+                                     .service = "84038440",
+                                     .replace = {{"[dtmf_pcap]", key_1}, {"[timeout_ms]", "30000"}},
+                                     .timeout_s = 60});
+  ASSERT_EQ(public_call.exit_code, 0) << public_call.output;
+  ivr = ivr_of_last_call();
+  ASSERT_TRUE(ivr);
+  EXPECT_EQ(ivr->flow, "trial");
+  EXPECT_EQ(ivr->flow_version, 1);
+  EXPECT_NE(ivr->outcome, "test");
+  EXPECT_NE(ivr->path.find("published_bye"), std::string::npos) << ivr->path;
+  EXPECT_EQ(ivr->path.find("test_bye"), std::string::npos) << ivr->path;
+
+  // A trunk caller dialling the code reaches nothing.
+  const auto from_trunk =
+      run_sipp(daemon_->sip_port(), {"uac_refused.xml", "127.0.0.2", 0, code, "", 1, "404"});
+  EXPECT_EQ(from_trunk.exit_code, 0) << from_trunk.output;
+
+  // Withdrawn: the code gets the apology and is hung up, like a flow never published.
+  ASSERT_EQ(del(target + "/test-publish", admin_).status, 204u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the catalog reloads
+  const auto withdrawn = phone_calls(code);
+  EXPECT_EQ(withdrawn.exit_code, 0) << withdrawn.output;
+  auto opened = store::Database::open(database_->url(), 1);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  std::optional<store::CallRecord> last;
+  for (int i = 0; i < 100; ++i) {
+    auto page = store::CallRepository(**opened).query({}, {1, 1});
+    if (page && !page->items.empty() && page->items[0].disposition != "active") {
+      last = page->items[0];
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->callee, code);
+  EXPECT_EQ(last->cause, "ivr_unavailable");
+  EXPECT_FALSE(*store::CallIvrRepository(**opened).find(last->id)) << "no flow ran";
+}
+
+// A test call handed to an agent who hangs up first still hears the survey, but its rating is
+// not kept: test calls never count in the satisfaction figures. The flow was never published.
+TEST_P(IvrCallTest, ATestCallsSurveyRatingIsNotKept) {
+  const nlohmann::json flow = {
+      {"start", "agent"},
+      {"nodes", {{"agent", {{"type", "transfer"}, {"name", "转坐席"}, {"target", "1001"}}}}}};
+  const auto created =
+      post("/api/v1/ivr/flows", {{"name", "to_agent_trial"}, {"draft", flow}}, admin_);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto id = std::to_string(created.json()["id"].get<std::int64_t>());
+  const auto tested =
+      post("/api/v1/ivr/flows/" + id + "/test-publish", nlohmann::json::object(), admin_);
+  ASSERT_EQ(tested.status, 200u) << tested.body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the catalog reloads
+
+  const auto phone_port = free_loopback_sip_port();
+  const auto registered = run_sipp(daemon_->sip_port(), {"register_ok.xml", "127.0.0.1", phone_port,
+                                                         "1001", "", 1, "", "1001", kDemoPassword});
+  ASSERT_EQ(registered.exit_code, 0) << registered.output;
+  auto agent = std::async(std::launch::async, [&] {
+    return run_sipp(
+        daemon_->sip_port(),
+        {.scenario = "uas_answer_hangup.xml", .local_port = phone_port, .pause_ms = 3000});
+  });
+  EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", phone_port));
+  DtmfPcapOptions late;
+  late.lead_in_ms = 12000;  // the survey starts ~5 s in and waits 13 s (prompt + 8 s)
+  const auto keys = (dir_ / "test_survey.pcap").string();
+  write_dtmf_pcap(keys, "1", late);
+  // Extension 1002 calls the test line; 1001 answers, talks 3 s and hangs up; 1002 keys 1.
+  const auto caller =
+      run_sipp(daemon_->sip_port(), {.scenario = "ivr_phone_caller_hung_up.xml",
+                                     .local_ip = "127.0.0.1",
+                                     .service = tested.json()["test_code"].get<std::string>(),
+                                     .extra = "-key caller 1002",
+                                     .auth_user = "1002",
+                                     .auth_password = kDemoPassword,
+                                     .replace = {{"[dtmf_pcap]", keys}, {"[timeout_ms]", "40000"}},
+                                     .timeout_s = 60});
+  EXPECT_EQ(caller.exit_code, 0) << caller.output;  // the survey says goodbye and hangs up
+  EXPECT_EQ(agent.get().exit_code, 0);
+
+  const auto ivr = ivr_of_last_call();
+  ASSERT_TRUE(ivr);
+  EXPECT_EQ(ivr->flow, "test:to_agent_trial");
+  EXPECT_EQ(ivr->outcome, "test") << ivr->path;
+  // The survey ran and took the key ...
+  EXPECT_NE(ivr->path.find("survey"), std::string::npos) << ivr->path;
+  EXPECT_NE(ivr->path.find("satisfied"), std::string::npos) << ivr->path;
+  // ... but nothing was rated.
+  const auto ratings = get("/api/v1/survey/ratings", admin_).json();
+  EXPECT_EQ(ratings["total"], 0) << ratings.dump();
 }
 
 HOTLINE_INSTANTIATE_API_TEST(IvrCallTest);

@@ -39,7 +39,7 @@ class SipCallControlTest : public ApiTest {
     auto phone = std::async(std::launch::async, [this, port, extension] {
       return sipp({"uas_answer.xml", "127.0.0.1", port, extension});
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));  // SIPp is listening
+    EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", port)) << "phone " << extension;
     return phone;
   }
 
@@ -75,13 +75,14 @@ class SipCallControlTest : public ApiTest {
 
   // The live call once answered (its record says active with an answer time).
   nlohmann::json answered_call() {
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 200; ++i) {
       const auto list = get("/api/v1/calls?disposition=active", admin_).json();
       for (const auto& call : list["items"])
         if (!call["answered_at"].is_null()) return call;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ADD_FAILURE() << "no answered live call";
+    ADD_FAILURE() << "no answered live call: "
+                  << get("/api/v1/calls?page_size=5", admin_).json().dump();
     return nlohmann::json::object();
   }
 
@@ -130,6 +131,7 @@ TEST_P(SipCallControlTest, HoldUnholdAndHangupFromTheApi) {
   auto phone = phone_answers("1001");
   auto carrier = carrier_calls("uac_trunk_wait_bye.xml");
   const auto call = answered_call();
+  ASSERT_TRUE(call.contains("uuid"));
   EXPECT_EQ(act(call, "hold").status, 200u);
   EXPECT_EQ(act(call, "hold").status, 409u);  // already on hold
   EXPECT_EQ(act(call, "unhold").status, 200u);
@@ -152,6 +154,7 @@ TEST_P(SipCallControlTest, AttendedTransferHandsTheCallerOver) {
   auto first = phone_answers("1001");
   auto carrier = carrier_calls("uac_trunk_long.xml", 9000);
   const auto call = answered_call();
+  ASSERT_TRUE(call.contains("uuid"));
   auto second = phone_answers("1002");
   ASSERT_EQ(act(call, "consult", "1002").status, 200u);
   wait_for_event(call, "consult_answered");
@@ -173,6 +176,7 @@ TEST_P(SipCallControlTest, ConferenceJoinsAThirdParty) {
   auto first = phone_answers("1001");
   auto carrier = carrier_calls("uac_trunk_long.xml", 6000);
   const auto call = answered_call();
+  ASSERT_TRUE(call.contains("uuid"));
   auto second = phone_answers("1002");
   ASSERT_EQ(act(call, "conference", "1002").status, 200u);
   wait_for_event(call, "conference");
@@ -186,6 +190,7 @@ TEST_P(SipCallControlTest, ParkAndRetrieve) {
   auto first = phone_answers("1001");
   auto carrier = carrier_calls("uac_trunk_long.xml", 8000);
   const auto call = answered_call();
+  ASSERT_TRUE(call.contains("uuid"));
   ASSERT_EQ(act(call, "park").status, 200u);
   EXPECT_EQ(first.get().exit_code, 0);  // the parking phone is released
   EXPECT_EQ(act(call, "park").status, 409u);

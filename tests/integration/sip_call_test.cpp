@@ -57,7 +57,7 @@ class SipCallTest : public ApiTest {
       return run_sipp(daemon_->sip_port(),
                       {phone_scenario, "127.0.0.1", phone_port_, "1001", "", 1, phone_expect});
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the phone listens first
+    EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", phone_port_));  // the phone listens first
     auto trunk = run_sipp(daemon_->sip_port(),
                           {trunk_scenario, "127.0.0.2", 0, kPublicNumber, "", 1, trunk_expect});
     return {phone.get(), trunk};
@@ -212,7 +212,7 @@ TEST_P(SipCallTest, AnAnswerThatIsNeverAckedEndsTheCall) {
   auto phone = std::async(std::launch::async, [this] {
     return run_sipp(daemon_->sip_port(), {"uas_answer.xml", "127.0.0.1", phone_port_, "1001"});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", phone_port_));
   const auto caller = run_sipp(daemon_->sip_port(), {.scenario = "uac_no_ack.xml",
                                                      .local_ip = "127.0.0.2",
                                                      .service = kPublicNumber,

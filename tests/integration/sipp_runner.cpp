@@ -1,7 +1,14 @@
 #include "sipp_runner.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include <cstdlib>
 #include <filesystem>
@@ -23,7 +30,32 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
+// True when binding `ip`:`port` fails because someone else holds it.
+bool udp_port_taken(const std::string& ip, std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  ::inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
+  const bool taken = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
+                     errno == EADDRINUSE;
+  ::close(fd);
+  return taken;
+}
+
 }  // namespace
+
+bool wait_for_udp_listener(const std::string& ip, std::uint16_t port, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!udp_port_taken(ip, port)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // SIPp binds before it reads its scenario's first step; give it a moment to get there.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return true;
+}
 
 SippRun run_sipp(std::uint16_t sip_port, const SippArgs& args) {
   const auto port = args.local_port != 0 ? args.local_port : free_loopback_sip_port();

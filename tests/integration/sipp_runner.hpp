@@ -30,4 +30,8 @@ struct SippArgs {
 
 SippRun run_sipp(std::uint16_t sip_port, const SippArgs& args);
 
+// Waits until something (a SIPp phone started in the background) has bound UDP `ip`:`port`,
+// so a call is not sent to a phone that is not listening yet. False after `timeout_ms`.
+bool wait_for_udp_listener(const std::string& ip, std::uint16_t port, int timeout_ms = 10000);
+
 }  // namespace hotline::test

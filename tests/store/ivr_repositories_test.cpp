@@ -249,6 +249,68 @@ TEST_P(IvrRepositoriesTest, ConcurrentPublishesNumberVersionsOneAfterTheOther) {
   EXPECT_EQ((*flows().find(flow_id))->published_version, 2 * kPerThread);
 }
 
+// Test-publish (migration 6): one test version per flow, replaced by the next, beside the
+// published versions and never touching them; withdrawn, or removed with its flow.
+TEST_P(IvrRepositoriesTest, TestVersionIsOnePerFlowAndLeavesPublishedVersionsAlone) {
+  const Id tester = add_user("tester");
+  const Id flow_id = add_flow("main");
+  const Id other_id = add_flow("after-hours");
+  ASSERT_TRUE(flows().publish(flow_id, kGraphV1, std::nullopt, "").ok());
+  auto none = flows().test_version(flow_id);
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_FALSE(*none);
+  EXPECT_TRUE(flows().test_versions()->empty());
+
+  auto first = flows().test_publish(flow_id, kGraphV2, tester);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->flow_id, flow_id);
+  EXPECT_EQ(first->flow_name, "main");
+  EXPECT_EQ(first->published_by, tester);
+  EXPECT_GT(first->published_at, 0);
+  auto stored = flows().test_version(flow_id);
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_EQ((*stored)->graph, kGraphV2);
+  EXPECT_EQ((*stored)->flow_name, "main");
+  EXPECT_EQ((*stored)->published_by, tester);
+  EXPECT_EQ((*stored)->published_at, first->published_at);
+  // What calls to the public number run is untouched.
+  EXPECT_EQ((*flows().published("main"))->graph, kGraphV1);
+  EXPECT_EQ((*flows().find(flow_id))->published_version, 1);
+  EXPECT_EQ(flows().versions(flow_id)->size(), 1u);
+
+  // The next test-publish replaces it: still one row for the flow.
+  const std::string graph_v3 = R"({"start":"bye","nodes":{}})";
+  auto second = flows().test_publish(flow_id, graph_v3, std::nullopt);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ((*flows().test_version(flow_id))->graph, graph_v3);
+  EXPECT_FALSE((*flows().test_version(flow_id))->published_by);
+  EXPECT_EQ(raw_count("SELECT COUNT(*) FROM ivr_flow_tests"), 1);
+
+  ASSERT_TRUE(flows().test_publish(other_id, kGraphV1, tester).ok());
+  auto all = flows().test_versions();
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].flow_name, "after-hours");  // by name
+  EXPECT_EQ((*all)[1].flow_name, "main");
+  EXPECT_EQ((*all)[1].graph, graph_v3);
+
+  EXPECT_EQ(flows().test_publish(flow_id, "{broken", tester).error().code, "invalid");
+  EXPECT_EQ(flows().test_publish(987654, kGraphV1, tester).error().code, "not_found");
+  EXPECT_EQ((*flows().test_version(flow_id))->graph, graph_v3);
+
+  // Withdrawn: gone; a second withdrawal finds nothing.
+  auto withdrawn = flows().withdraw_test(flow_id);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.error().message;
+  EXPECT_TRUE(*withdrawn);
+  EXPECT_FALSE(*flows().test_version(flow_id));
+  EXPECT_FALSE(*flows().withdraw_test(flow_id));
+  EXPECT_EQ((*flows().published("main"))->graph, kGraphV1);
+
+  // Removed with its flow.
+  ASSERT_TRUE(flows().remove(other_id).ok());
+  EXPECT_EQ(raw_count("SELECT COUNT(*) FROM ivr_flow_tests"), 0);
+}
+
 TEST_P(IvrRepositoriesTest, CalendarCrud) {
   CalendarRepository calendars(*db_);
   IvrCalendar calendar;

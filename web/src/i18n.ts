@@ -1,6 +1,8 @@
 import { createI18n } from 'vue-i18n'
 import zhCN, { type MessageSchema } from './locales/zh-CN'
 import en from './locales/en'
+import acdZhCN, { type AcdMessages } from './locales/acd.zh-CN'
+import acdEn from './locales/acd.en'
 
 export type AppLocale = 'zh-CN' | 'en'
 export const LOCALES: { value: AppLocale; label: string }[] = [
@@ -20,11 +22,14 @@ function initialLocale(): AppLocale {
   return 'zh-CN'
 }
 
-export const i18n = createI18n<[MessageSchema], AppLocale, false>({
+/** The base messages plus the ACD screens' own namespaces (acd, agent, wallboard). */
+type AppMessages = MessageSchema & AcdMessages
+
+export const i18n = createI18n<[AppMessages], AppLocale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, ...acdZhCN }, en: { ...en, ...acdEn } },
   missingWarn: false,
   fallbackWarn: false,
 })

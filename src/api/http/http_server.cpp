@@ -152,7 +152,7 @@ Status HttpServer::start() {
         nlohmann::json{{"type", event.type}, {"data", event.data}}.dump(
             -1, ' ', false, nlohmann::json::error_handler_t::replace));
     for (const auto& session : context->websockets.snapshot())
-      session->deliver(text, event.required_permission);
+      session->deliver(text, event.required_permission, event.user);
   });
 
   impl.started = true;

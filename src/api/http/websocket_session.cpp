@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "api/http/dispatcher.hpp"
+
 namespace hotline::api {
 
 namespace beast = boost::beast;
@@ -66,11 +68,12 @@ void WebSocketSession::on_accept(beast::error_code ec) {
 }
 
 void WebSocketSession::deliver(std::shared_ptr<const std::string> text,
-                               std::string required_permission) {
+                               std::string required_permission, std::optional<std::int64_t> user) {
   net::post(socket_.get_executor(), [self = shared_from_this(), text = std::move(text),
-                                     permission = std::move(required_permission)]() mutable {
+                                     permission = std::move(required_permission), user]() mutable {
     // Checked on the strand: re-authentication may change the permissions.
     if (!permission.empty() && !self->principal_.has(permission)) return;
+    if (user && self->principal_.user_id != *user) return;
     self->enqueue(std::move(text));
   });
 }
@@ -92,12 +95,63 @@ void WebSocketSession::on_read(beast::error_code ec) {
   if (socket_.got_text()) {
     const auto message =
         nlohmann::json::parse(beast::buffers_to_string(incoming_.data()), nullptr, false);
-    // Later features add commands here; unknown messages are ignored.
+    // Unknown messages are ignored.
     if (message.is_object() && message.value("type", nlohmann::json()) == "ping")
       enqueue(std::make_shared<const std::string>(to_text({{"type", "pong"}})));
+    else if (message.is_object())
+      run_command(message);
   }
   incoming_.consume(incoming_.size());
   read_next();
+}
+
+// The CTI commands (docs/cti.md) are the REST calls of the same name, run with the socket's own
+// credentials, so that permissions, validation and auditing are the REST routes' own.
+void WebSocketSession::run_command(const nlohmann::json& message) {
+  const auto type = message.value("type", std::string());
+  const auto id = message.contains("id") ? message["id"] : nlohmann::json(nullptr);
+  Request request = upgrade_;
+  request.path_params.clear();
+  request.principal.reset();
+  nlohmann::json body = nlohmann::json::object();
+  if (type == "agent.state") {
+    request.raw.method(http::verb::put);
+    request.path = "/api/v1/agents/" + principal_.username + "/state";
+    body["state"] = message.value("state", nlohmann::json(""));
+    if (message.contains("reason")) body["reason"] = message["reason"];
+  } else if (type == "agent.call") {
+    const auto action = message.value("action", nlohmann::json(""));
+    if (!action.is_string() || action.get<std::string>().empty() ||
+        action.get<std::string>().find('/') != std::string::npos)
+      return reply(id, 400, R"({"error":{"code":"validation_failed","message":"action"}})");
+    request.raw.method(http::verb::post);
+    request.path = "/api/v1/agents/me/call/" + action.get<std::string>();
+    for (const char* field : {"target", "digits", "number"})
+      if (message.contains(field)) body[field] = message[field];
+  } else {
+    return;
+  }
+  request.raw.target(request.path);
+  // A socket opened with ?token= carries it as a bearer token: the command is no upgrade.
+  if (auto token = upgrade_.query_param("token");
+      token && request.header(http::field::authorization).empty())
+    request.raw.set(http::field::authorization, "Bearer " + *token);
+  request.raw.set(http::field::content_type, "application/json");
+  request.raw.body() = body.dump();
+  request.raw.prepare_payload();
+  const auto outcome = dispatch(context_, request);
+  reply(id, outcome.response.status, outcome.response.body);
+}
+
+void WebSocketSession::reply(const nlohmann::json& id, unsigned status, const std::string& body) {
+  nlohmann::json answer = {{"type", "reply"}, {"id", id}, {"ok", status < 300}, {"status", status}};
+  auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (status >= 300) {
+    answer["error"] = parsed.is_object() && parsed.contains("error") ? parsed["error"] : parsed;
+  } else if (!parsed.is_discarded()) {
+    answer["data"] = parsed;
+  }
+  enqueue(std::make_shared<const std::string>(to_text(answer)));
 }
 
 void WebSocketSession::enqueue(std::shared_ptr<const std::string> text) {

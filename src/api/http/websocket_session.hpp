@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "api/http/server_context.hpp"
@@ -29,8 +31,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>, 
 
   // Completes the upgrade handshake.
   void start();
-  // Any thread: queues `text` if the principal holds `required_permission` (empty: everyone).
-  void deliver(std::shared_ptr<const std::string> text, std::string required_permission);
+  // Any thread: queues `text` if the principal holds `required_permission` (empty: everyone)
+  // and, when `user` is set, is that user.
+  void deliver(std::shared_ptr<const std::string> text, std::string required_permission,
+               std::optional<std::int64_t> user = std::nullopt);
   // Any thread: closes with 1001 (server going away).
   void shutdown() override;
 
@@ -38,6 +42,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>, 
   void on_accept(boost::beast::error_code ec);
   void read_next();
   void on_read(boost::beast::error_code ec);
+  void run_command(const nlohmann::json& message);
+  void reply(const nlohmann::json& id, unsigned status, const std::string& body);
   void enqueue(std::shared_ptr<const std::string> text);
   void write_next();
   void close_with(const boost::beast::websocket::close_reason& reason);

@@ -102,6 +102,28 @@ async function call<T>(method: string, path: string, opts: IvrRequest = {}): Pro
 
 const csv = (text: string) => ({ body: text, type: 'text/csv; charset=utf-8' })
 
+/** A flow's test version as flow objects show it; all null when it has none. */
+export interface FlowTestFields {
+  /** What an internal phone dials to hear it: "*77" + the flow's id. */
+  test_code: string | null
+  test_published_at: string | null
+  test_published_by: number | null
+  /** The draft changed after the test-publish. */
+  test_differs: boolean | null
+}
+
+export type IvrFlowWithTest = IvrFlow & Partial<FlowTestFields>
+
+/** The answer of a test-publish. */
+export interface FlowTestPublished {
+  flow_id: number
+  flow_name: string
+  test_code: string
+  test_published_at: string
+  test_published_by: number | null
+  warnings?: FlowIssue[]
+}
+
 export interface FlowInput {
   name?: string
   description?: string
@@ -109,14 +131,17 @@ export interface FlowInput {
 }
 
 export const flowsApi = {
-  list: () => call<Items<IvrFlow>>('GET', '/ivr/flows'),
-  get: (id: number) => call<IvrFlow>('GET', `/ivr/flows/${id}`),
-  create: (f: FlowInput) => call<IvrFlow>('POST', '/ivr/flows', { json: f }),
-  update: (id: number, f: FlowInput) => call<IvrFlow>('PUT', `/ivr/flows/${id}`, { json: f }),
+  list: () => call<Items<IvrFlowWithTest>>('GET', '/ivr/flows'),
+  get: (id: number) => call<IvrFlowWithTest>('GET', `/ivr/flows/${id}`),
+  create: (f: FlowInput) => call<IvrFlowWithTest>('POST', '/ivr/flows', { json: f }),
+  update: (id: number, f: FlowInput) => call<IvrFlowWithTest>('PUT', `/ivr/flows/${id}`, { json: f }),
   remove: (id: number) => call<void>('DELETE', `/ivr/flows/${id}`),
   validate: (id: number) => call<ValidateResult>('POST', `/ivr/flows/${id}/validate`, { json: {} }),
   publish: (id: number, note: string) =>
     call<FlowVersion>('POST', `/ivr/flows/${id}/publish`, { json: note ? { note } : {} }),
+  /** Validates the stored draft as publish does (IvrApiError with issues on 422) and puts it on the test line. */
+  testPublish: (id: number) => call<FlowTestPublished>('POST', `/ivr/flows/${id}/test-publish`, { json: {} }),
+  withdrawTest: (id: number) => call<void>('DELETE', `/ivr/flows/${id}/test-publish`),
   versions: (id: number) => call<Items<FlowVersion>>('GET', `/ivr/flows/${id}/versions`),
   version: (id: number, version: number) => call<FlowVersion>('GET', `/ivr/flows/${id}/versions/${version}`),
 }

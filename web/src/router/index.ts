@@ -118,6 +118,36 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.audit', perm: 'audit.read' },
       },
       {
+        path: 'agent/workspace',
+        name: 'agent-workspace',
+        component: () => import('@/views/agent/WorkspaceView.vue'),
+        meta: { title: 'acd.menu.workspace', perm: 'agent.work' },
+      },
+      {
+        path: 'supervision/wallboard',
+        name: 'wallboard',
+        component: () => import('@/views/supervision/WallboardView.vue'),
+        meta: { title: 'acd.menu.wallboard', perm: 'agents.read' },
+      },
+      {
+        path: 'acd/missed-calls',
+        name: 'missed-calls',
+        component: () => import('@/views/acd/MissedCallsView.vue'),
+        meta: { title: 'acd.menu.missed', perm: 'missed.read' },
+      },
+      {
+        path: 'acd/queues',
+        name: 'queues',
+        component: () => import('@/views/acd/QueuesView.vue'),
+        meta: { title: 'acd.menu.queues', perm: 'acd.read' },
+      },
+      {
+        path: 'acd/reasons',
+        name: 'agent-reasons',
+        component: () => import('@/views/acd/AgentReasonsView.vue'),
+        meta: { title: 'acd.menu.reasons', perm: 'acd.read' },
+      },
+      {
         path: '403',
         name: 'forbidden',
         component: () => import('@/views/ForbiddenView.vue'),

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { ApiError } from '@/api/http'
 
 export type WsState = 'disconnected' | 'connecting' | 'connected'
 
@@ -9,6 +10,22 @@ export interface WsMessage<T = unknown> {
 }
 
 type Handler = (data: unknown, msg: WsMessage) => void
+
+/** The server's answer to a client command: `{"type": "reply", "id", "ok", "error"?}`. */
+interface WsReply {
+  type: 'reply'
+  id: number
+  ok: boolean
+  error?: { code?: string; message?: string }
+}
+
+interface PendingCommand {
+  resolve: () => void
+  reject: (e: unknown) => void
+  timer: ReturnType<typeof setTimeout>
+}
+
+const COMMAND_TIMEOUT = 8000
 
 const MIN_DELAY = 1000
 const MAX_DELAY = 30000
@@ -33,6 +50,26 @@ export const useWsStore = defineStore('ws', () => {
   let delay = MIN_DELAY
   let timer: ReturnType<typeof setTimeout> | null = null
   const handlers = new Map<string, Set<Handler>>()
+  // Commands sent with `command()` waiting for their reply, by id.
+  let nextCommandId = 1
+  const pending = new Map<number, PendingCommand>()
+
+  function settleReply(r: WsReply) {
+    const p = pending.get(r.id)
+    if (!p) return
+    pending.delete(r.id)
+    clearTimeout(p.timer)
+    if (r.ok) p.resolve()
+    else p.reject(new ApiError(409, r.error?.code || 'unknown', r.error?.message || ''))
+  }
+
+  function failPending() {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer)
+      p.reject(new ApiError(0, 'network_error', 'websocket closed'))
+      pending.delete(id)
+    }
+  }
 
   function dispatch(msg: WsMessage) {
     const set = handlers.get(msg.type)
@@ -71,6 +108,7 @@ export const useWsStore = defineStore('ws', () => {
         return
       }
       if (!msg || typeof msg.type !== 'string') return
+      if (msg.type === 'reply') settleReply(msg as unknown as WsReply)
       if (msg.type === 'hello') {
         const d = msg.data as { user?: string } | null
         helloUser.value = d?.user ?? null
@@ -79,6 +117,7 @@ export const useWsStore = defineStore('ws', () => {
     }
     ws.onclose = () => {
       if (socket === ws) socket = null
+      failPending()
       state.value = 'disconnected'
       scheduleReconnect()
     }
@@ -115,6 +154,7 @@ export const useWsStore = defineStore('ws', () => {
       s.onclose = null
       s.close(1000)
     }
+    failPending()
     state.value = 'disconnected'
     helloUser.value = null
   }
@@ -137,5 +177,37 @@ export const useWsStore = defineStore('ws', () => {
     return false
   }
 
-  return { state, helloUser, lastMessageAt, start, stop, on, send }
+  /** True while the socket is open (commands can be sent). */
+  function isOpen(): boolean {
+    return !!socket && socket.readyState === WebSocket.OPEN
+  }
+
+  /**
+   * Sends a client command `{"type", "id", ...fields}` (docs/cti.md) and resolves on its
+   * `{"type": "reply", "ok": true}`; rejects with an ApiError carrying the reply's error code,
+   * on timeout, or with `network_error` when the socket is not open or closes first.
+   */
+  function command(type: string, fields: Record<string, unknown> = {}, timeoutMs = COMMAND_TIMEOUT): Promise<void> {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new ApiError(0, 'network_error', 'websocket not connected'))
+    }
+    const id = nextCommandId++
+    const s = socket
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id)
+        reject(new ApiError(0, 'timeout', 'no reply'))
+      }, timeoutMs)
+      pending.set(id, { resolve, reject, timer })
+      try {
+        s.send(JSON.stringify({ ...fields, type, id }))
+      } catch (e) {
+        clearTimeout(timer)
+        pending.delete(id)
+        reject(new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e)))
+      }
+    })
+  }
+
+  return { state, helloUser, lastMessageAt, start, stop, on, send, isOpen, command }
 })
