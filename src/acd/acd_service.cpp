@@ -151,6 +151,10 @@ Status AcdService::start() {
   if (!users) return users.error();
   auto states = store::AgentStateRepository(db_).load();
   if (!states) return states.error();
+  // Visits a restart cut short are closed first: every visit has exactly one outcome.
+  auto closed = store::QueueVisitRepository(db_).close_open(now_ms());
+  if (!closed) return closed.error();
+  if (*closed > 0) spdlog::info("acd: {} queue visits cut short by a restart closed", *closed);
   auto today = store::QueueVisitRepository(db_).entered_since(day_start_);
   if (!today) return today.error();
   loaded->queues = std::move(*queues);
@@ -172,7 +176,6 @@ Status AcdService::start() {
       (void)engine_.restore(state.user_id, parsed, state.reason, state.since);
   }
   for (const auto& visit : loaded->today) {
-    if (visit.outcome.empty()) continue;  // the restart cut it short: nobody to count
     const auto* queue = queue_config(visit.queue);
     count_visit(days_[visit.queue], visit, queue ? queue->service_level_seconds : 20);
     ++days_[visit.queue].entered;
@@ -296,18 +299,20 @@ void AcdService::call_started(const call::ApplicationCall& call) {
   admit(call, call.target, priority, std::move(context));
 }
 
-void AcdService::admit(const call::ApplicationCall& call, const std::string& queue, int priority,
+void AcdService::admit(const call::ApplicationCall& call, std::string queue, int priority,
                        nlohmann::json context) {
   const auto now = now_ms();
   auto position = engine_.enqueue(call.uuid, queue, priority, now);
-  if (!position && position.error().code == "queue_full") {
+  // A full queue sends callers on to its overflow queue (a few hops at most: no cycles).
+  for (int hops = 0; !position && position.error().code == "queue_full" && hops < 3; ++hops) {
     const auto* config = queue_config(queue);
-    if (config && config->overflow_type == "queue" && !config->overflow_target.empty() &&
-        config->overflow_target != queue) {
-      spdlog::info("acd: {}: queue {} full, overflowing to {}", call.uuid, queue,
-                   config->overflow_target);
-      return admit(call, config->overflow_target, priority, std::move(context));
-    }
+    if (!config || config->overflow_type != "queue" || config->overflow_target.empty() ||
+        config->overflow_target == queue)
+      break;
+    spdlog::info("acd: {}: queue {} full, overflowing to {}", call.uuid, queue,
+                 config->overflow_target);
+    queue = config->overflow_target;
+    position = engine_.enqueue(call.uuid, queue, priority, now);
   }
   if (!position) {
     spdlog::warn("acd: {}: queue {} refused the call: {}", call.uuid, queue,

@@ -138,7 +138,7 @@ class AcdService : public call::CallApplication {
   std::optional<store::Id> agent_by_extension(const std::string& extension) const;
 
   // Callers.
-  void admit(const call::ApplicationCall& call, const std::string& queue, int priority,
+  void admit(const call::ApplicationCall& call, std::string queue, int priority,
              nlohmann::json context);
   void announce(Waiting& waiting, bool first);
   void play_music(const std::string& uuid);

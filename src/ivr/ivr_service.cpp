@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <mutex>
 
+#include "common/masking.hpp"
 #include "ivr/id_number.hpp"
 #include "ivr/speech_template.hpp"
 #include "store/call_ivr_repository.hpp"
+#include "store/missed_call_repository.hpp"
 #include "store/sip_credential_repository.hpp"
 #include "store/survey_repository.hpp"
 #include "store/voice_message_repository.hpp"
@@ -123,12 +125,16 @@ Status IvrService::start() {
   return ok_status();
 }
 
+// Loads run on two workers and may finish out of order: a catalog read before a newer change
+// must never replace the one read after it, so only a later request's catalog is installed.
 void IvrService::reload() {
-  boost::asio::post(workers_, [this, alive = std::weak_ptr<bool>(alive_)] {
+  const auto generation = ++requested_generation_;
+  boost::asio::post(workers_, [this, generation, alive = std::weak_ptr<bool>(alive_)] {
     if (!alive.lock()) return;
     auto loaded = load_ivr_catalog(db_, secrets_, workers_);
-    boost::asio::post(control_, [this, alive, loaded = std::move(loaded)]() mutable {
-      if (!alive.lock()) return;
+    boost::asio::post(control_, [this, generation, alive, loaded = std::move(loaded)]() mutable {
+      if (!alive.lock() || generation <= installed_generation_) return;
+      installed_generation_ = generation;
       if (!loaded) {
         spdlog::error("ivr: cannot reload flows: {}", loaded.error().message);
         return;
@@ -289,6 +295,7 @@ void IvrService::message_recorded(const std::string& uuid, const media::Recordin
     events_.publish({"message.created",
                      {{"call_uuid", uuid}, {"duration_ms", done.duration_ms}},
                      "messages.read"});
+    if (!s->test) record_missed(*s, "message");
   }
   if (s->ended) return close(*s);
   if (s->interpreter) execute(*s, s->interpreter->message_finished(seconds));
@@ -342,8 +349,33 @@ void IvrService::close(Session& session) {
                        : (session.interpreter ? session.interpreter->outcome() : "failed");
   metrics_.counter_add("hotline_ivr_calls_total",
                        {{"outcome", outcome.empty() ? "ended" : outcome}});
+  if (outcome == "abandoned") record_missed(session, "ivr");
   sessions_.erase(session.call.uuid);  // `session` is gone after this line
   metrics_.gauge_set("hotline_ivr_sessions", {}, static_cast<double>(sessions_.size()));
+}
+
+// A caller the hotline did not serve (hung up in the IVR, or left a message) joins the missed-call
+// list (漏话) for agents to call back.
+void IvrService::record_missed(const Session& session, const std::string& lost_in) {
+  store::MissedCall missed;
+  missed.call_uuid = session.call.uuid;
+  missed.number = session.call.caller;
+  missed.lost_in = lost_in;
+  missed.occurred_at = now_ms();
+  missed.wait_ms = missed.occurred_at - session.call.offered_at;
+  calls_.write_for_call(session.call.uuid,
+                        [missed, &events = events_](store::Database& db, store::Id) -> Status {
+                          auto id = store::MissedCallRepository(db).create(missed);
+                          if (!id) return id.error();
+                          events.publish({"missed.created",
+                                          {{"id", *id},
+                                           {"number", mask_phone_number(missed.number)},
+                                           {"lost_in", missed.lost_in},
+                                           {"queue", ""},
+                                           {"wait_seconds", missed.wait_ms / 1000}},
+                                          "missed.read"});
+                          return ok_status();
+                        });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ class IvrService : public call::CallApplication, public FlowEnvironment {
   void apologise_and_hang_up(Session& session, const std::string& cause);
   void store_rating(Session& session, Rating rating);
   void store_path(Session& session);
+  void record_missed(const Session& session, const std::string& lost_in);
   // The flow name the call's records keep: "test:<name>" for a test call.
   static std::string record_flow_name(const Session& session);
   void close(Session& session);
@@ -99,6 +100,8 @@ class IvrService : public call::CallApplication, public FlowEnvironment {
   boost::asio::io_context& control_;
   boost::asio::thread_pool workers_{2};  // table lookups, catalog loads
   std::shared_ptr<IvrCatalog> catalog_;
+  std::uint64_t requested_generation_ = 0;  // reloads asked for (control thread)
+  std::uint64_t installed_generation_ = 0;  // the newest one installed
   EventBus::Subscription changes_;
   QueueHandoff queue_handoff_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;

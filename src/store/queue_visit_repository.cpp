@@ -98,6 +98,21 @@ Result<std::vector<QueueVisit>> QueueVisitRepository::entered_since(EpochMs sinc
   }
 }
 
+Result<int> QueueVisitRepository::close_open(EpochMs now) {
+  try {
+    soci::session sql(db_.pool());
+    long long left = now;
+    soci::statement st =
+        (sql.prepare << "UPDATE queue_calls SET left_at = :l, outcome = "
+                        "'failed', wait_ms = :l2 - entered_at WHERE outcome IS NULL",
+         soci::use(left), soci::use(left));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
 Result<std::vector<QueueVisit>> QueueVisitRepository::of_call(const std::string& call_uuid) {
   try {
     soci::session sql(db_.pool());

@@ -18,6 +18,8 @@ class QueueVisitRepository {
   Status leave(Id id, EpochMs left_at, const std::string& outcome, std::optional<Id> agent_id,
                EpochMs wait_ms, int offers);
   Result<std::vector<QueueVisit>> entered_since(EpochMs since);  // oldest first
+  // Closes every visit still open as "failed" (a restart ended those calls); how many.
+  Result<int> close_open(EpochMs now);
   Result<std::vector<QueueVisit>> of_call(const std::string& call_uuid);
 
  private:

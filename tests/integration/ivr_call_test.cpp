@@ -251,6 +251,34 @@ TEST_P(IvrCallTest, OutsideWorkingHoursTheCallerLeavesAMessage) {
   const auto ivr = ivr_of_last_call();
   ASSERT_TRUE(ivr);
   EXPECT_EQ(ivr->outcome, "message") << ivr->path;
+  // The message is also a missed call (漏话) for agents to call back.
+  const auto missed = get("/api/v1/missed-calls", admin_).json();
+  ASSERT_EQ(missed.value("total", 0), 1) << missed.dump();
+  EXPECT_EQ(missed["items"][0]["lost_in"], "message");
+}
+
+TEST_P(IvrCallTest, ACallerWhoHangsUpInTheMenuIsAMissedCall) {
+  // No key: the caller hangs up 3 s into the welcome.
+  const auto keys = pcap("none", "");
+  const auto caller = run_sipp(daemon_->sip_port(), {.scenario = "ivr_caller.xml",
+                                                     .local_ip = "127.0.0.2",
+                                                     .service = kIvrNumber,
+                                                     .replace = {{"[dtmf_pcap]", keys}},
+                                                     .pause_ms = 3000,
+                                                     .timeout_s = 30});
+  ASSERT_EQ(caller.exit_code, 0) << caller.output;
+  const auto ivr = ivr_of_last_call();
+  ASSERT_TRUE(ivr);
+  EXPECT_EQ(ivr->outcome, "abandoned") << ivr->path;
+  nlohmann::json missed;
+  for (int i = 0; i < 50; ++i) {
+    missed = get("/api/v1/missed-calls", admin_).json();
+    if (missed.value("total", 0) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(missed.value("total", 0), 1) << missed.dump();
+  EXPECT_EQ(missed["items"][0]["lost_in"], "ivr");
+  EXPECT_GE(missed["items"][0]["wait_seconds"].get<int>(), 2);
 }
 
 // The demo flow's query node pointed at an HTTP source the test serves: a good answer is

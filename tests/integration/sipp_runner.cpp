@@ -2,18 +2,16 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <thread>
-
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "daemon_process.hpp"
 
@@ -30,25 +28,30 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-// True when binding `ip`:`port` fails because someone else holds it.
-bool udp_port_taken(const std::string& ip, std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  ::inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
-  const bool taken = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
-                     errno == EADDRINUSE;
-  ::close(fd);
-  return taken;
+// True when a UDP socket is bound to `ip`:`port`, read from /proc/net/udp (binding a probe
+// socket instead would race with the process starting up and make it fail).
+bool udp_port_bound(const std::string& ip, std::uint16_t port) {
+  in_addr address{};
+  if (::inet_pton(AF_INET, ip.c_str(), &address) != 1) return false;
+  char wanted[32];
+  std::snprintf(wanted, sizeof wanted, "%08X:%04X", address.s_addr, port);
+  std::ifstream table("/proc/net/udp");
+  std::string line;
+  std::getline(table, line);  // the header
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local;
+    fields >> slot >> local;
+    if (local == wanted) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
 bool wait_for_udp_listener(const std::string& ip, std::uint16_t port, int timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!udp_port_taken(ip, port)) {
+  while (!udp_port_bound(ip, port)) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -217,6 +217,16 @@ TEST_P(AcdRepositoriesTest, AQueueVisitIsOpenedAndClosedWithItsOutcome) {
   EXPECT_EQ((*since)[0].call_uuid, "call-2");
   EXPECT_TRUE((*since)[0].outcome.empty());
   EXPECT_FALSE((*since)[0].left_at);
+  // A restart closes what it cut short; closed visits stay as they were.
+  auto closed = visits.close_open(30'000);
+  ASSERT_TRUE(closed.ok()) << closed.error().message;
+  EXPECT_EQ(*closed, 1);
+  const auto after = visits.entered_since(0);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)[0].outcome, "answered");
+  EXPECT_EQ((*after)[1].outcome, "failed");
+  EXPECT_EQ((*after)[1].wait_ms, 18'000);
+  EXPECT_EQ(*visits.close_open(40'000), 0);
 }
 
 TEST_P(AcdRepositoriesTest, MissedCallsAreListedNewestFirstAndFollowedUp) {
