@@ -43,8 +43,9 @@ class CallApplication {
     (void)party;
   }
   // The party the caller was handed over to hung up first. Return true to take the caller
-  // back (the satisfaction survey). False: this application is done with the call and hears no
-  // more of it; the application underneath (if any) is asked next, else the call ends.
+  // back (the satisfaction survey). False: this application is done with the call; the one
+  // underneath (if any) is asked next and this one hears no more of it, else the call ends and
+  // this one gets call_ended().
   virtual bool agent_hung_up(const std::string& uuid, const std::string& agent) = 0;
   // The call is over (the caller hung up, or it was ended); nothing more arrives for it.
   virtual void call_ended(const std::string& uuid) = 0;

@@ -31,7 +31,8 @@ void CallService::start_application(Call& call, const Destination& destination) 
 
 // The agent hung up first on a plain two-party call: an application may take the caller back
 // (the satisfaction survey) instead of ending the call. The innermost application is asked
-// first; one that declines is done with the call and the one underneath is asked.
+// first; one that declines is done with the call and the one underneath is asked. The last one
+// asked stays the call's application, so it hears of the call's end.
 bool CallService::application_takes_back(Call& call, Leg& leg) {
   if (!call.application || !call.pending.empty() || call.consult || call.conference) return false;
   call.connected = nullptr;
@@ -40,12 +41,11 @@ bool CallService::application_takes_back(Call& call, Leg& leg) {
     call.mixer = 0;
   }
   call.with_application = true;
-  while (call.application) {
+  for (;;) {
     if (call.application->agent_hung_up(call.uuid, leg.party)) {
       event(call, "agent_left", {{"party", leg.party}});
       return true;
     }
-    call.application = nullptr;
     if (call.earlier_applications.empty()) break;
     call.application = call.earlier_applications.back();
     call.earlier_applications.pop_back();
