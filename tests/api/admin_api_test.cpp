@@ -29,7 +29,8 @@ TEST_P(AdminApiTest, AdminCreatesAUserWhoCanLogIn) {
   const auto token = login("new.agent", "Secure#Pass2026");
   auto me = get("/api/v1/auth/me", token).json();
   EXPECT_EQ(me["user"]["display_name"], "新坐席");
-  EXPECT_EQ(me["permissions"], nlohmann::json({"messages.handle", "messages.read"}));
+  EXPECT_EQ(me["permissions"], nlohmann::json({"agent.work", "messages.handle", "messages.read",
+                                               "missed.handle", "missed.read"}));
   EXPECT_EQ(get("/api/v1/users", token).status, 403u);
 
   auto audit = get("/api/v1/audit?action=user.create", admin).json();

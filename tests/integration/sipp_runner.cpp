@@ -47,6 +47,8 @@ bool udp_port_bound(const std::string& ip, std::uint16_t port) {
   return false;
 }
 
+SippRun run_sipp_once(std::uint16_t sip_port, const SippArgs& args, std::uint16_t port);
+
 }  // namespace
 
 bool wait_for_udp_listener(const std::string& ip, std::uint16_t port, int timeout_ms) {
@@ -61,7 +63,20 @@ bool wait_for_udp_listener(const std::string& ip, std::uint16_t port, int timeou
 }
 
 SippRun run_sipp(std::uint16_t sip_port, const SippArgs& args) {
-  const auto port = args.local_port != 0 ? args.local_port : free_loopback_sip_port();
+  // A free port picked here can be taken by a parallel test before SIPp binds it: SIPp then
+  // fails at once ("Unable to bind main socket"), and another free port is tried.
+  for (int attempt = 0;; ++attempt) {
+    auto run = run_sipp_once(sip_port, args,
+                             args.local_port != 0 ? args.local_port : free_loopback_sip_port());
+    if (args.local_port != 0 || attempt == 2 ||
+        run.output.find("Unable to bind main socket") == std::string::npos)
+      return run;
+  }
+}
+
+namespace {
+
+SippRun run_sipp_once(std::uint16_t sip_port, const SippArgs& args, std::uint16_t port) {
   const auto dir = fs::temp_directory_path() / ("hotline-sipp-" + std::to_string(::getpid()) + "-" +
                                                 args.local_ip + "-" + std::to_string(port));
   fs::create_directories(dir);
@@ -95,5 +110,7 @@ SippRun run_sipp(std::uint16_t sip_port, const SippArgs& args) {
   fs::remove_all(dir, ignored);
   return run;
 }
+
+}  // namespace
 
 }  // namespace hotline::test

@@ -78,8 +78,10 @@ TEST_P(RepositoriesTest, UserLifecycle) {
   auto permissions = users.permissions_of(user.id);
   ASSERT_TRUE(permissions.ok());
   EXPECT_EQ(*permissions,
-            (std::vector<std::string>{"calls.read", "messages.handle", "messages.read", "org.read",
-                                      "recordings.read", "survey.read", "users.read"}));
+            (std::vector<std::string>{"acd.read", "agent.work", "agents.read", "agents.supervise",
+                                      "calls.read", "messages.handle", "messages.read",
+                                      "missed.handle", "missed.read", "org.read", "recordings.read",
+                                      "survey.read", "users.read"}));
 
   auto missing = users.update(987654, changes);
   ASSERT_FALSE(missing.ok());
