@@ -85,6 +85,43 @@ class IvrCallTest : public ApiTest {
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the catalog reloads
   }
 
+  // Registers extension 1001 and runs it as an agent who answers, talks 3 s and hangs up first.
+  std::future<SippRun> agent_hangs_up_first() {
+    const auto phone_port = free_loopback_sip_port();
+    const auto registered = run_sipp(
+        daemon_->sip_port(),
+        {"register_ok.xml", "127.0.0.1", phone_port, "1001", "", 1, "", "1001", kDemoPassword});
+    EXPECT_EQ(registered.exit_code, 0) << registered.output;
+    auto agent = std::async(std::launch::async, [this, phone_port] {
+      return run_sipp(
+          daemon_->sip_port(),
+          {.scenario = "uas_answer_hangup.xml", .local_port = phone_port, .pause_ms = 3000});
+    });
+    EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", phone_port));
+    return agent;
+  }
+
+  // Key 1 (满意) timed for the survey after the agent hangs up: it starts ~5 s into the call and
+  // waits 13 s (its prompt, then 8 s).
+  std::string survey_key(const std::string& name) {
+    DtmfPcapOptions late;
+    late.lead_in_ms = 12000;
+    const auto keys = (dir_ / (name + ".pcap")).string();
+    write_dtmf_pcap(keys, "1", late);
+    return keys;
+  }
+
+  // The list at `path` once it holds something (written off the call path), else as it is.
+  nlohmann::json first_items(const std::string& path) {
+    nlohmann::json list;
+    for (int i = 0; i < 50; ++i) {
+      list = get(path, admin_).json();
+      if (list.value("total", 0) > 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return list;
+  }
+
   std::string admin_;
   std::filesystem::path dir_;
 };
@@ -137,12 +174,7 @@ TEST_P(IvrCallTest, AWrongIdNumberTwiceLeavesTheSelfServiceWithoutALookup) {
   EXPECT_EQ(ivr->path.find("found"), std::string::npos) << "no lookup: " << ivr->path;
   EXPECT_EQ(ivr->path.find("1101051949"), std::string::npos) << ivr->path;
   EXPECT_TRUE(ivr->id_sealed.empty());
-  nlohmann::json missed;
-  for (int i = 0; i < 50; ++i) {
-    missed = get("/api/v1/missed-calls", admin_).json();
-    if (missed.value("total", 0) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const auto missed = first_items("/api/v1/missed-calls");
   ASSERT_EQ(missed.value("total", 0), 1) << missed.dump();
   EXPECT_EQ(missed["items"][0]["lost_in"], "queue");
   EXPECT_EQ(missed["items"][0]["queue"], "general");
@@ -166,21 +198,9 @@ TEST_P(IvrCallTest, TheCallerRatesTheAgentWhoHungUpFirst) {
   ASSERT_EQ(route.status, 201u) << route.body;
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // routing and catalog reload
 
-  const auto phone_port = free_loopback_sip_port();
-  const auto registered = run_sipp(daemon_->sip_port(), {"register_ok.xml", "127.0.0.1", phone_port,
-                                                         "1001", "", 1, "", "1001", kDemoPassword});
-  ASSERT_EQ(registered.exit_code, 0) << registered.output;
   // The agent talks for 3 s and hangs up; the caller presses 1 (满意) in the survey after.
-  auto agent = std::async(std::launch::async, [&] {
-    return run_sipp(
-        daemon_->sip_port(),
-        {.scenario = "uas_answer_hangup.xml", .local_port = phone_port, .pause_ms = 3000});
-  });
-  EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", phone_port));
-  DtmfPcapOptions late;
-  late.lead_in_ms = 12000;  // the survey starts ~5 s in and waits 13 s (prompt + 8 s)
-  const auto keys = (dir_ / "survey.pcap").string();
-  write_dtmf_pcap(keys, "1", late);
+  auto agent = agent_hangs_up_first();
+  const auto keys = survey_key("survey");
   const auto caller =
       run_sipp(daemon_->sip_port(), {.scenario = "ivr_caller_hung_up.xml",
                                      .local_ip = "127.0.0.2",
@@ -190,12 +210,7 @@ TEST_P(IvrCallTest, TheCallerRatesTheAgentWhoHungUpFirst) {
   EXPECT_EQ(caller.exit_code, 0) << caller.output;  // the IVR says goodbye and hangs up
   EXPECT_EQ(agent.get().exit_code, 0);
 
-  nlohmann::json ratings;
-  for (int i = 0; i < 50; ++i) {
-    ratings = get("/api/v1/survey/ratings", admin_).json();
-    if (ratings.value("total", 0) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const auto ratings = first_items("/api/v1/survey/ratings");
   ASSERT_EQ(ratings["total"], 1) << ratings.dump();
   EXPECT_EQ(ratings["items"][0]["rating"], "satisfied");
   EXPECT_EQ(ratings["items"][0]["agent_extension"], "1001");
@@ -270,12 +285,7 @@ TEST_P(IvrCallTest, ACallerWhoHangsUpInTheMenuIsAMissedCall) {
   const auto ivr = ivr_of_last_call();
   ASSERT_TRUE(ivr);
   EXPECT_EQ(ivr->outcome, "abandoned") << ivr->path;
-  nlohmann::json missed;
-  for (int i = 0; i < 50; ++i) {
-    missed = get("/api/v1/missed-calls", admin_).json();
-    if (missed.value("total", 0) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const auto missed = first_items("/api/v1/missed-calls");
   ASSERT_EQ(missed.value("total", 0), 1) << missed.dump();
   EXPECT_EQ(missed["items"][0]["lost_in"], "ivr");
   EXPECT_GE(missed["items"][0]["wait_seconds"].get<int>(), 2);
@@ -471,20 +481,8 @@ TEST_P(IvrCallTest, ATestCallsSurveyRatingIsNotKept) {
   ASSERT_EQ(tested.status, 200u) << tested.body;
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the catalog reloads
 
-  const auto phone_port = free_loopback_sip_port();
-  const auto registered = run_sipp(daemon_->sip_port(), {"register_ok.xml", "127.0.0.1", phone_port,
-                                                         "1001", "", 1, "", "1001", kDemoPassword});
-  ASSERT_EQ(registered.exit_code, 0) << registered.output;
-  auto agent = std::async(std::launch::async, [&] {
-    return run_sipp(
-        daemon_->sip_port(),
-        {.scenario = "uas_answer_hangup.xml", .local_port = phone_port, .pause_ms = 3000});
-  });
-  EXPECT_TRUE(wait_for_udp_listener("127.0.0.1", phone_port));
-  DtmfPcapOptions late;
-  late.lead_in_ms = 12000;  // the survey starts ~5 s in and waits 13 s (prompt + 8 s)
-  const auto keys = (dir_ / "test_survey.pcap").string();
-  write_dtmf_pcap(keys, "1", late);
+  auto agent = agent_hangs_up_first();
+  const auto keys = survey_key("test_survey");
   // Extension 1002 calls the test line; 1001 answers, talks 3 s and hangs up; 1002 keys 1.
   const auto caller =
       run_sipp(daemon_->sip_port(), {.scenario = "ivr_phone_caller_hung_up.xml",
