@@ -45,6 +45,7 @@
 # dir: daemon log, database, SIPp logs, samples).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 duration=${1:-600}
 HOTLINED=${HOTLINED:-${HOTLINE_BENCH_HOTLINED:-build/hotlined}}
 SKIP_ROUTE=${HOTLINE_BENCH_SKIP_ROUTE:-0}
@@ -66,21 +67,17 @@ BUFF=(-buff_size 4194304)
 # call) and taken when retransmitted (agent.xml).
 LOOPS=(-default_behaviors all,-abortunexp)
 
-for tool in sipp jq sqlite3 curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is not installed (./hotline setup)" >&2; exit 1; }
-done
+bench_require "./hotline setup" sipp jq sqlite3 curl
 [[ "$AGENTS" -ge 5 ]] || { echo "HOTLINE_BENCH_AGENTS: at least the demo's 5" >&2; exit 2; }
-ulimit -n 65536 2>/dev/null || true
+bench_raise_fd_limit
 
-work=$(mktemp -d /tmp/hotline-bench-acd.XXXXXX)
+bench_workdir acd
 daemon="" trunk="" sampler="" phones=()
 cleanup() {
-  for pid in $sampler $trunk "${phones[@]}" $daemon; do kill "$pid" 2>/dev/null || true; done
-  for pid in $sampler $trunk "${phones[@]}" $daemon; do wait "$pid" 2>/dev/null || true; done
-  if [[ "$KEEP" == 1 ]]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
+  bench_stop $sampler $trunk "${phones[@]}" $daemon
+  bench_drop_work
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+bench_on_exit cleanup
 
 # ---- 1. the routing decision
 route_p99=na
@@ -92,47 +89,17 @@ if [[ "$SKIP_ROUTE" != 1 ]]; then
 fi
 
 # ---- 2. end to end
-if [[ ! -x "$HOTLINED" ]]; then
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOTLINE_TESTS=OFF >/dev/null
-  cmake --build build --target hotlined -j2 >/dev/null
-fi
+bench_build_hotlined
 
-# free_port: a port not in use a moment ago (UDP or TCP), from 30000-32767: above the daemon's
-# RTP range, below the kernel's ephemeral ports, away from SIPp's media ports (6000 up).
-free_port() {
-  local port
-  for _ in $(seq 100); do
-    port=$((30000 + RANDOM % 2768))
-    if [[ -z "$(ss -Hantu "( sport = :$port )" 2>/dev/null)" ]]; then
-      echo "$port"
-      return 0
-    fi
-  done
-  echo "no free port" >&2
-  return 1
-}
-# api METHOD PATH [CURL_ARGS...]: the REST API as the demo admin.
-api() {
-  local method=$1 path=$2
-  shift 2
-  curl -sf -X "$method" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    "$@" "$base$path"
-}
-# sipp_stat FILE COLUMN: COLUMN of the last line of a SIPp -trace_stat file, empty when none.
-sipp_stat() {
-  [[ -s "$1" ]] || return 0
-  awk -F';' -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-    { last = $c } END { if (c) print last }' "$1"
-}
+# free_port, api, sipp_stat, rss_kb: bench/lib.sh.
 # db SQL: a query on the daemon's SQLite database.
 db() { sqlite3 -cmd '.timeout 10000' "$work/var/hotline.db" "$1"; }
 now_ms() { date +%s%3N; }
 # cpu_ticks PID: user + system CPU time of a process, in clock ticks ("" once it is gone).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || true; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 
-mkdir -p "$work/var" "$work/web"
-echo '<!doctype html><title>Hotline</title>' >"$work/web/index.html"
+mkdir -p "$work/var"
+bench_web_root
 # Every phone and the trunk are one or two loopback addresses: the per-source limits that
 # protect a real site would drop or block them. Keep-alive OPTIONS would be unexpected calls to
 # the SIPp phones. The SIPp phones and callers send no RTP: without media_timeout_seconds = 0
@@ -148,15 +115,8 @@ media_timeout_seconds = 0
 TOML
 port=$(free_port)
 sip_port=$(free_port)
-"$HOTLINED" --config "$work/hotline.toml" --demo --data-dir "$work/var" \
-  --http "127.0.0.1:$port" --sip "127.0.0.1:$sip_port" --web-root "$work/web" \
-  --log-level "$LOG_LEVEL" >"$work/daemon.log" 2>&1 &
-daemon=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 200); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf "$base/healthz" >/dev/null || { cat "$work/daemon.log" >&2; exit 1; }
-token=$(curl -sf -H 'Content-Type: application/json' \
-  -d '{"username":"admin","password":"Hotline@2026"}' "$base/api/v1/auth/login" | jq -r .token)
+bench_launch_daemon "$work/daemon.log"
+bench_login
 [[ -n "$token" && "$token" != null ]] || { echo "admin login failed" >&2; exit 1; }
 
 echo "== set-up: $AGENTS agents in queue $QUEUE, number $NUMBER, wrap-up ${WRAP_UP} s"

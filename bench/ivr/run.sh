@@ -19,6 +19,7 @@
 # dir), HOTLINE_BENCH_LOG_LEVEL (warn), HOTLINE_BENCH_SOURCE_DELAY_MS (200).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 callers=${1:-1000}
 rate=${2:-100}
 HOTLINED=${HOTLINED:-${HOTLINE_BENCH_HOTLINED:-build/hotlined}}
@@ -28,47 +29,18 @@ TRUNK_IP=127.0.0.2
 NUMBER=84038500
 DIGITS=123456
 
-for tool in sipp node jq sqlite3 g++ curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is not installed (./hotline setup)" >&2; exit 1; }
-done
-if [[ ! -x "$HOTLINED" ]]; then
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOTLINE_TESTS=OFF >/dev/null
-  cmake --build build --target hotlined -j2 >/dev/null
-fi
-ulimit -n 65536 2>/dev/null || true
+bench_require "./hotline setup" sipp node jq sqlite3 g++ curl
+bench_build_hotlined
+bench_raise_fd_limit
 
-work=$(mktemp -d /tmp/hotline-bench-ivr.XXXXXX)
+bench_workdir ivr
 daemon="" source_pid="" phones="" sampler=""
 cleanup() {
-  for pid in $sampler $phones $source_pid $daemon; do kill "$pid" 2>/dev/null || true; done
-  for pid in $sampler $phones $source_pid $daemon; do wait "$pid" 2>/dev/null || true; done
-  if [[ "$KEEP" == 1 ]]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
+  bench_stop $sampler $phones $source_pid $daemon
+  bench_drop_work
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-free_port() {
-  local port
-  for _ in $(seq 100); do
-    port=$((30000 + RANDOM % 2768))
-    if [[ -z "$(ss -Hantu "( sport = :$port )" 2>/dev/null)" ]]; then
-      echo "$port"
-      return 0
-    fi
-  done
-  echo "no free port" >&2
-  return 1
-}
-api() {
-  local method=$1 path=$2
-  shift 2
-  curl -sf -X "$method" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    "$@" "$base$path"
-}
-metric() {
-  curl -sf "$base/metrics" 2>/dev/null |
-    awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $NF } END { printf "%.0f", s }'
-}
+bench_on_exit cleanup
+# free_port, api, metric: bench/lib.sh.
 
 echo "building ivr_phones" >&2
 g++ -O2 -std=c++20 -Wall -Wextra -o "$work/ivr_phones" bench/ivr/ivr_phones.cpp
@@ -80,8 +52,8 @@ source_pid=$!
 
 # The daemon: limits meant for a real site's per-source protection raised (every caller comes
 # from one address), RTP range for the callers.
-mkdir -p "$work/var" "$work/web"
-echo '<!doctype html><title>Hotline</title>' >"$work/web/index.html"
+mkdir -p "$work/var"
+bench_web_root
 cat >"$work/hotline.toml" <<TOML
 [sip]
 max_messages_per_second = 100000
@@ -92,15 +64,8 @@ rtp_ports = "20000-29999"
 TOML
 port=$(free_port)
 sip_port=$(free_port)
-"$HOTLINED" --config "$work/hotline.toml" --demo --data-dir "$work/var" \
-  --http "127.0.0.1:$port" --sip "127.0.0.1:$sip_port" --web-root "$work/web" \
-  --log-level "$LOG_LEVEL" >"$work/daemon.log" 2>&1 &
-daemon=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 200); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf "$base/healthz" >/dev/null || { cat "$work/daemon.log" >&2; exit 1; }
-token=$(curl -sf -H 'Content-Type: application/json' \
-  -d '{"username":"admin","password":"Hotline@2026"}' "$base/api/v1/auth/login" | jq -r .token)
+bench_launch_daemon "$work/daemon.log"
+bench_login
 
 # The bench's data source, flow and number, through the API like an admin would.
 trunk_id=$(api GET /api/v1/trunks | jq -r '.items[] | select(.name == "demo-carrier") | .id')

@@ -41,6 +41,7 @@
 # ceiling on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 duration=${1:-10}
 cps=${2:-1000}
 HOTLINED=${HOTLINED:-${HOTLINE_BENCH_HOTLINED:-build/hotlined}}
@@ -62,63 +63,23 @@ NUMBER=84038438     # the demo direct line, routed to extension 1001
 SIP_PASSWORD=Hotline@2026
 BUFF=(-buff_size 4194304)  # SIPp's 64 KB default UDP buffers drop packets under load
 
-command -v sipp >/dev/null || { echo "sipp is not installed (apt-get install sip-tester)" >&2; exit 1; }
-if [[ "$DIRECT" != 1 && ! -x "$HOTLINED" ]]; then
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOTLINE_TESTS=OFF >/dev/null
-  cmake --build build --target hotlined -j2 >/dev/null
-fi
-ulimit -n 65536 2>/dev/null || true
+bench_require "apt-get install sip-tester" sipp
+if [[ "$DIRECT" != 1 ]]; then bench_build_hotlined; fi
+bench_raise_fd_limit
 
-work=$(mktemp -d /tmp/hotline-bench-sip.XXXXXX)
+bench_workdir sip
 daemon=""
 uas=""
 uac=""
 cleanup() {
-  for pid in $uac $uas $daemon; do kill "$pid" 2>/dev/null || true; done
-  for pid in $uac $uas $daemon; do wait "$pid" 2>/dev/null || true; done
-  if [[ "$KEEP" == 1 ]]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
+  bench_stop $uac $uas $daemon
+  bench_drop_work
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+bench_on_exit cleanup
 
-# free_port IP: a port not in use on the machine a moment ago (any state, UDP or TCP), from
-# 30000-32767: above the daemon's RTP range (20000-29999 by default), below the kernel's
-# ephemeral ports (32768 up, where curl's and SIPp's own sockets could take it first) and away
-# from SIPp's media ports (6000 up).
-free_port() {
-  local port
-  for _ in $(seq 100); do
-    port=$((30000 + RANDOM % 2768))
-    if [[ -z "$(ss -Hantu "( sport = :$port )" 2>/dev/null)" ]]; then
-      echo "$port"
-      return 0
-    fi
-  done
-  echo "no free port on $1" >&2
-  return 1
-}
-# sipp_stat FILE COLUMN: COLUMN of the last line of a SIPp -trace_stat file (";"-separated, header
-# first), empty when there is none.
-sipp_stat() {
-  [[ -s "$1" ]] || return 0
-  awk -F';' -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-    { last = $c } END { if (c) print last }' "$1"
-}
+# free_port IP, sipp_stat, rss_kb, api, metric: bench/lib.sh.
 now() { date +%s.%N; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }  # "" once it died
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.0f}" 'BEGIN { if (b > 0) printf f, a / b; else print "na" }'; }
-# api METHOD PATH [CURL_ARGS...]: the REST API as the demo admin.
-api() {
-  local method=$1 path=$2
-  shift 2
-  curl -sf -X "$method" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    "$@" "$base$path"
-}
-# metric NAME: the sum of a metric's samples in /metrics (0 when absent).
-metric() {
-  curl -sf "$base/metrics" 2>/dev/null |
-    awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $NF } END { printf "%.0f", s }'
-}
 # udp_drops PORT: datagrams the kernel dropped on the UDP socket bound to PORT (its receive
 # buffer was full: the reader fell behind), from /proc/net/udp; 0 when there is none.
 udp_drops() {
@@ -143,8 +104,7 @@ sipp_run() {
 sip_port=""
 port=""
 starts=0
-mkdir -p "$work/web"
-echo '<!doctype html><title>Hotline</title>' >"$work/web/index.html"
+bench_web_root
 cat >"$work/hotline.toml" <<TOML
 [sip]
 max_messages_per_second = 100000  # default 50 per source address: the generator is one address
@@ -173,17 +133,9 @@ start_daemon() {
   mkdir -p "$work/var"
   port=$(free_port 127.0.0.1)
   sip_port=$(free_port 127.0.0.1)
-  "$HOTLINED" --config "$work/hotline.toml" --demo --data-dir "$work/var" \
-    --http "127.0.0.1:$port" --sip "127.0.0.1:$sip_port" --web-root "$work/web" \
-    --log-level "$LOG_LEVEL" >"$work/daemon-$starts.log" 2>&1 &
-  daemon=$!
   daemon_log=$work/daemon-$starts.log
-  base="http://127.0.0.1:$port"
-  for _ in $(seq 1 200); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
-  curl -sf "$base/healthz" >/dev/null || { cat "$daemon_log" >&2; exit 1; }
-  token=$(curl -sf -H 'Content-Type: application/json' \
-    -d '{"username":"admin","password":"Hotline@2026"}' "$base/api/v1/auth/login" |
-    sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  bench_launch_daemon "$daemon_log"
+  bench_login
   [[ -n "$token" ]] || { echo "admin login failed" >&2; exit 1; }
   # The demo SIP password of agent1 and agent2 (extensions 1001, 1002), set through the API
   # so the bench does not depend on which demo data the daemon has.

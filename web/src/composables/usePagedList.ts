@@ -70,6 +70,17 @@ export function usePagedList<T, F extends object>(opts: PagedListOptions<T, F>) 
     return search()
   }
 
+  /**
+   * Narrows the last search by some filters (a click in another table) without applying the
+   * other filters being edited, and shows the first page.
+   */
+  function refine(patch: Partial<F>) {
+    Object.assign(filters as object, patch)
+    applied = { ...applied, ...copy(patch) }
+    page.value = 1
+    return load()
+  }
+
   /** Bind to el-pagination: `@current-change="onPage"`, `@size-change="onSize"`. */
   function onPage() {
     return load()
@@ -79,10 +90,30 @@ export function usePagedList<T, F extends object>(opts: PagedListOptions<T, F>) 
     return load()
   }
 
+  /** The filters of the last search (live refreshes decide from them whether to reload). */
+  function appliedFilters(): Readonly<F> {
+    return applied
+  }
+
   onBeforeUnmount(() => abort?.abort())
   if (opts.immediate !== false) load()
 
-  return { filters, page, pageSize, rows, total, loading, error, load, search, reset, onPage, onSize }
+  return {
+    filters,
+    page,
+    pageSize,
+    rows,
+    total,
+    loading,
+    error,
+    load,
+    search,
+    reset,
+    refine,
+    onPage,
+    onSize,
+    appliedFilters,
+  }
 }
 
 /** Copies one level deep, so that arrays (date ranges) are not shared with the form. */
