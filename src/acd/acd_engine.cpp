@@ -262,6 +262,41 @@ Status AcdEngine::call_finished(AgentId id, EpochMs now) {
   return ok_status();
 }
 
+Status AcdEngine::direct_call_started(AgentId id, CallKey call, const std::string& reason,
+                                      EpochMs now) {
+  Agent* agent = find_agent(id);
+  if (!agent) return Error{"not_found", "no agent " + std::to_string(id)};
+  if (agent->state == AgentState::talking && agent->call == call) return ok_status();
+  switch (agent->state) {
+    case AgentState::ready:
+      agent->after_call.reset();
+      break;
+    case AgentState::not_ready:
+      agent->after_call = AgentState::not_ready;
+      agent->after_call_reason = agent->reason;
+      break;
+    case AgentState::wrap_up:
+      break;  // a state asked for during the queue call still applies afterwards
+    default:
+      return Error{"invalid_state", "the agent is logged out or on another call"};
+  }
+  agent->call_queue = nullptr;
+  agent->answered_at = now;
+  agent->talk_counted_from = now;
+  change(*agent, AgentState::talking, reason, std::move(call), now);
+  return ok_status();
+}
+
+Status AcdEngine::direct_call_ended(AgentId id, const CallKey& call, EpochMs now) {
+  Agent* agent = find_agent(id);
+  if (!agent) return Error{"not_found", "no agent " + std::to_string(id)};
+  if (agent->state != AgentState::talking || agent->call != call || agent->call_queue)
+    return Error{"invalid_state", "the agent is not on this direct call"};
+  agent->stats.talk_ms += std::max<EpochMs>(0, now - agent->talk_counted_from);
+  end_call(*agent, {}, now);
+  return ok_status();
+}
+
 std::vector<AgentId> AcdEngine::wrap_ups_due(EpochMs now) const {
   std::vector<AgentId> due;
   for (auto it = wrap_ups_.begin(); it != wrap_ups_.end() && it->first <= now; ++it) {
@@ -296,7 +331,8 @@ Result<int> AcdEngine::enqueue(CallKey key, const std::string& queue_name, int p
   if (calls_.count(key)) return Error{"duplicate", "the call is already queued"};
   Queue* queue = configured_queue(queue_name);
   if (!queue) return Error{"not_found", "no queue " + queue_name};
-  if (queue->config.max_length > 0 &&
+  // A callback holds no line and keeps no one listening to music: the limit is not for it.
+  if (!callback && queue->config.max_length > 0 &&
       queue->line.size() + static_cast<int>(queue->offered.size()) >= queue->config.max_length) {
     return Error{"queue_full", "queue " + queue_name + " is full"};
   }

@@ -68,7 +68,8 @@ class AcdEngine {
   Status request_state(AgentId agent, AgentState target, const std::string& reason, EpochMs now);
 
   // --- Calls ---
-  // 1-based position. "duplicate", "not_found" (queue not configured), "queue_full".
+  // 1-based position. "duplicate", "not_found" (queue not configured), "queue_full" (a
+  // callback is taken even by a full queue: it holds no line).
   Result<int> enqueue(CallKey call, const std::string& queue, int priority, EpochMs now,
                       bool callback = false);
   // The caller left (while waiting or while offered: the ringing agents go back to ready, reason
@@ -97,6 +98,15 @@ class AcdEngine {
   // once, see end_wrap_up). "not_found", "invalid_state" unless talking.
   Status call_finished(AgentId agent, EpochMs now);
   // Agents whose wrap-up deadline has passed, earliest first; the runtime ends them.
+  // A call the ACD did not route (to the agent's extension, internal, or the agent's own
+  // outbound call): a ready, not-ready or wrapping-up agent talks with `reason` ("direct" |
+  // "outbound") and is offered nothing meanwhile. When it ends, the agent goes back to the
+  // state they left (not ready keeps its reason; wrap-up is not resumed: its after_call or
+  // ready), unless they asked for another one during the call. No wrap-up follows.
+  // Errors: "not_found", "invalid_state" (logged out, ringing or on another call).
+  Status direct_call_started(AgentId agent, CallKey call, const std::string& reason, EpochMs now);
+  Status direct_call_ended(AgentId agent, const CallKey& call, EpochMs now);
+
   std::vector<AgentId> wrap_ups_due(EpochMs now) const;
   std::optional<EpochMs> next_wrap_up_due() const;
   // wrap_up -> after_call if one was requested, else ready. "not_found", "invalid_state".

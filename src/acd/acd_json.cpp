@@ -20,9 +20,10 @@ nlohmann::json agent_json(const AgentView& view) {
   for (const auto& membership : view.state.memberships) queues.push_back(membership.queue);
   nlohmann::json call = nullptr;
   if (!view.state.call.empty())
-    call = {{"uuid", view.state.call},
+    call = {{"uuid", view.call_uuid.empty() ? view.state.call : view.call_uuid},
             {"queue", view.call_queue},
             {"caller", mask_phone_number(view.call_caller)},
+            {"callback", view.call_callback},
             {"since", format_iso8601(view.state.since)}};
   nlohmann::json after_call = nullptr;
   if (view.state.after_call) after_call = std::string(to_string(*view.state.after_call));
@@ -62,8 +63,8 @@ nlohmann::json queue_json(const QueueView& view) {
           {"abandoned", view.day.abandoned},
           {"overflowed", view.day.overflowed},
           {"service_level_pct", optional_pct(view.service_level_pct())},
-          {"within_15s_pct", optional_pct(view.within_pct(15))},
-          {"within_20s_pct", optional_pct(view.within_pct(20))},
+          {"within_15s_pct", optional_pct(view.within_15s_pct())},
+          {"within_20s_pct", optional_pct(view.within_20s_pct())},
           {"service_level_seconds", view.config.service_level_seconds},
           {"service_level_target", view.config.service_level_target},
           {"warn_wait_seconds", view.config.warn_wait_seconds},

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "acd/acd_json.hpp"
+#include "acd/acd_service_internals.hpp"
 #include "common/masking.hpp"
 #include "store/agent_state_repository.hpp"
 #include "store/missed_call_repository.hpp"
@@ -64,24 +65,6 @@ std::string minutes_text(int seconds) {
 
 }  // namespace
 
-// A caller in a queue (waiting, or ringing an agent).
-struct AcdService::Waiting {
-  std::string uuid;
-  std::string queue;
-  std::string caller;
-  std::string did;
-  int priority = 0;
-  nlohmann::json context;
-  EpochMs entered_at = 0;  // this visit (a call keeps its engine place across overflow)
-  EpochMs next_announce_at = 0;
-  std::shared_ptr<store::Id> visit = std::make_shared<store::Id>(0);  // filled by the writer
-  int offers = 0;
-  std::vector<store::Id> ringing;  // agents being rung
-  std::unique_ptr<boost::asio::steady_timer> ring_timer;
-  media::PlaybackId announcement = 0;  // playing now; music follows it
-  std::uint64_t audio_generation = 0;  // answers for older requests are dropped
-};
-
 // What a reload read from the database (off the control thread).
 struct AcdService::Loaded {
   std::vector<store::Queue> queues;
@@ -90,16 +73,27 @@ struct AcdService::Loaded {
   std::vector<store::QueueVisit> today;
 };
 
-std::optional<double> QueueView::service_level_pct() const {
+namespace {
+
+// Per call handled (answered or abandoned) today; nothing before the first.
+std::optional<double> share_of_handled(int count, const QueueDay& day) {
   const int handled = day.answered + day.abandoned;
   if (handled == 0) return std::nullopt;
-  return 100.0 * day.within_service_level / handled;
+  return 100.0 * count / handled;
 }
 
-std::optional<double> QueueView::within_pct(int seconds) const {
-  const int handled = day.answered + day.abandoned;
-  if (handled == 0) return std::nullopt;
-  return 100.0 * (seconds <= 15 ? day.within_15s : day.within_20s) / handled;
+}  // namespace
+
+std::optional<double> QueueView::service_level_pct() const {
+  return share_of_handled(day.within_service_level, day);
+}
+
+std::optional<double> QueueView::within_15s_pct() const {
+  return share_of_handled(day.within_15s, day);
+}
+
+std::optional<double> QueueView::within_20s_pct() const {
+  return share_of_handled(day.within_20s, day);
 }
 
 bool QueueView::breached() const {
@@ -124,16 +118,6 @@ AcdService::~AcdService() {
   if (ticker_) ticker_->cancel();
   loader_.join();
   writer_.join();
-}
-
-template <typename T>
-Result<T> AcdService::on_control(std::function<Result<T>()> work) {
-  auto task = std::make_shared<std::packaged_task<Result<T>()>>(std::move(work));
-  auto result = task->get_future();
-  boost::asio::post(control_, [task] { (*task)(); });
-  if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
-    return Error{"unavailable", "the control thread did not answer"};
-  return result.get();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,6 +164,12 @@ Status AcdService::start() {
     count_visit(days_[visit.queue], visit, queue ? queue->service_level_seconds : 20);
     ++days_[visit.queue].entered;
   }
+
+  calls_.set_extension_observer(
+      [this, alive = std::weak_ptr<bool>(alive_)](const call::ExtensionActivity& activity) {
+        if (alive.lock()) extension_activity(activity);
+      });
+  restore_callbacks();
 
   changes_ = events_.subscribe([this, alive = std::weak_ptr<bool>(alive_)](const Event& event) {
     if (event.type != "acd.changed" && event.type != "user.created" && event.type != "user.updated")
@@ -277,7 +267,7 @@ bool AcdService::enqueue_from_ivr(const std::string& uuid, const std::string& qu
   if (!config) return false;
   const auto snapshot = engine_.queue_snapshot(queue, now_ms());
   if (config->max_length > 0 && snapshot && snapshot->waiting >= config->max_length &&
-      config->overflow_type != "queue")
+      config->overflow_type == "none")
     return false;
   handed_from_ivr_[uuid] = {priority, context};
   if (auto passed = calls_.pass_to_application(uuid, "queue", queue); !passed) {
@@ -313,6 +303,24 @@ void AcdService::admit(const call::ApplicationCall& call, std::string queue, int
                  config->overflow_target);
     queue = config->overflow_target;
     position = engine_.enqueue(call.uuid, queue, priority, now);
+  }
+  if (!position && position.error().code == "queue_full") {
+    // Message and callback overflows take the caller without a place in the full queue.
+    const auto* config = queue_config(queue);
+    if (config && config->overflow_type == "message" && !config->overflow_target.empty()) {
+      spdlog::info("acd: {}: queue {} full, the caller leaves a message", call.uuid, queue);
+      if (calls_.pass_to_application(call.uuid, "ivr", config->overflow_target)) return;
+    }
+    if (config && config->overflow_type == "callback" && !call.did.empty() &&
+        !call.caller.empty()) {
+      PendingCallback callback;
+      callback.uuid = call.uuid;
+      callback.queue = queue;
+      callback.number = call.caller;
+      callback.place_at = now;
+      track_callback(std::move(callback), priority);
+      return farewell(call.uuid);
+    }
   }
   if (!position) {
     spdlog::warn("acd: {}: queue {} refused the call: {}", call.uuid, queue,
@@ -367,6 +375,9 @@ std::string AcdService::announcement_text(const Waiting& waiting, bool first) co
     const auto wait = engine_.predicted_wait_seconds(waiting.uuid, now);
     if (wait && *wait > 0) text += "预计等待" + minutes_text(*wait) + "。";
   }
+  // Only callers from the trunk have a number to call back.
+  if (!config->callback_key.empty() && !waiting.did.empty())
+    text += "如需挂机等候回电，请按" + config->callback_key + "键。";
   return text;
 }
 
@@ -413,15 +424,26 @@ void AcdService::play_music(const std::string& uuid) {
 void AcdService::playback_finished(const std::string& uuid, media::PlaybackId playback,
                                    bool barged_in) {
   (void)barged_in;
+  if (const auto farewell = farewells_.find(uuid);
+      farewell != farewells_.end() && farewell->second == playback) {
+    farewells_.erase(farewell);
+    (void)calls_.hangup(uuid, "callback_requested");
+    return;
+  }
   const auto found = waiting_.find(uuid);
   if (found == waiting_.end() || found->second->announcement != playback) return;
   play_music(uuid);
 }
 
 void AcdService::digit_received(const std::string& uuid, char digit) {
-  // Keys in the queue are for the callback offer (queue.callback_key), which is not offered
-  // yet: the key is only logged so that a caller's impatience shows in the call's events.
-  spdlog::debug("acd: {}: key {} in the queue", uuid, digit);
+  const auto found = waiting_.find(uuid);
+  if (found == waiting_.end()) return;
+  const auto* config = queue_config(found->second->queue);
+  if (!config || config->callback_key.size() != 1 || config->callback_key[0] != digit) {
+    spdlog::debug("acd: {}: key {} in the queue", uuid, digit);
+    return;
+  }
+  (void)request_callback(uuid, "key");
 }
 
 void AcdService::message_recorded(const std::string& uuid, const media::RecordingFinished& done) {
@@ -438,7 +460,9 @@ void AcdService::route() {
 void AcdService::offer(const Offer& offer) {
   const auto found = waiting_.find(offer.call);
   if (found == waiting_.end()) {
-    // Not a live caller (cannot happen for calls; callbacks are not offered yet).
+    if (auto callback = callbacks_.find(offer.call); callback != callbacks_.end())
+      return offer_callback(callback->second, offer);
+    spdlog::error("acd: {} offered but unknown", offer.call);
     for (const auto agent : offer.agents)
       (void)engine_.offer_failed(offer.call, agent, "withdrawn", now_ms());
     return;
@@ -535,19 +559,23 @@ void AcdService::hand_over_answered(const std::string& uuid, const std::string& 
   }
   waiting.ringing.clear();
   persist_changes();  // while the caller is still known: the agent's view names the call
+  publish_agent_call(*agent, uuid, "talking");
   leave(uuid, "answered", agent, now);
 }
 
 // The agent hung up first: their wrap-up starts, and the IVR underneath takes the caller back
 // for the survey (this application is done with the call).
 bool AcdService::agent_hung_up(const std::string& uuid, const std::string& agent) {
-  (void)uuid;
-  if (const auto id = agent_by_extension(agent)) agent_call_over(*id, now_ms());
+  const auto id = agent_by_extension(agent);
+  if (id && take_back_transferred(uuid, *id)) return true;
+  if (id) agent_call_over(*id, now_ms());
   return false;
 }
 
 void AcdService::call_ended(const std::string& uuid) {
   const auto now = now_ms();
+  farewells_.erase(uuid);
+  transfers_.erase(uuid);
   if (const auto found = waiting_.find(uuid); found != waiting_.end()) {
     Waiting& waiting = *found->second;
     if (waiting.ring_timer) waiting.ring_timer->cancel();
@@ -597,10 +625,26 @@ void AcdService::overflow(const std::string& uuid) {
   if (found == waiting_.end()) return;
   Waiting& waiting = *found->second;
   const auto* config = queue_config(waiting.queue);
-  if (!config || config->overflow_type != "queue" || config->overflow_target.empty() ||
+  if (!config) return;
+  const auto now = now_ms();
+  if (config->overflow_type == "callback") {
+    (void)request_callback(uuid, "overflow");  // keeps waiting when the number is unknown
+    return;
+  }
+  if (config->overflow_type == "message" && !config->overflow_target.empty()) {
+    // The IVR takes the message (the flow's message node), and lists it as a missed call.
+    spdlog::info("acd: {}: waited past {} s in {}, leaves a message", uuid,
+                 config->max_wait_seconds, waiting.queue);
+    const std::string target = config->overflow_target;
+    (void)engine_.withdraw(uuid, now);
+    leave(uuid, "message", std::nullopt, now);
+    if (auto passed = calls_.pass_to_application(uuid, "ivr", target); !passed)
+      (void)calls_.hangup(uuid, "overflow_failed");
+    return;
+  }
+  if (config->overflow_type != "queue" || config->overflow_target.empty() ||
       !queue_config(config->overflow_target))
     return;
-  const auto now = now_ms();
   const std::string target = config->overflow_target;
   if (auto moved = engine_.move_to(uuid, target, now); !moved) {
     spdlog::warn("acd: {}: cannot overflow to {}: {}", uuid, target, moved.error().message);
@@ -645,6 +689,10 @@ void AcdService::record_missed(const Waiting& waiting, const std::string& lost_i
   missed.queue = waiting.queue;
   missed.wait_ms = now - waiting.entered_at;
   missed.occurred_at = now;
+  store_missed(std::move(missed));
+}
+
+void AcdService::store_missed(store::MissedCall missed) {
   boost::asio::post(writer_, [this, missed] {
     auto created = store::MissedCallRepository(db_).create(missed);
     if (!created) {
@@ -665,8 +713,11 @@ void AcdService::record_missed(const Waiting& waiting, const std::string& lost_i
 // Agents
 
 void AcdService::agent_call_over(store::Id agent, EpochMs now) {
-  if (auto finished = engine_.call_finished(agent, now); !finished)
+  if (auto finished = engine_.call_finished(agent, now); !finished) {
     spdlog::debug("acd: agent {}: {}", agent, finished.error().message);
+  } else if (const auto on_call = agent_calls_.find(agent); on_call != agent_calls_.end()) {
+    publish_agent_call(agent, on_call->second.uuid, "ended");
+  }
   for (const auto due : engine_.wrap_ups_due(now)) (void)engine_.end_wrap_up(due, now);
   persist_changes();
   route();
@@ -691,38 +742,6 @@ Result<AgentView> AcdService::request_state(store::Id agent, const std::string& 
     const auto after = engine_.agent(agent);
     if (!after) return Error{"not_found", "no such agent"};
     return view_of(*after);
-  });
-}
-
-Status AcdService::agent_call_action(store::Id agent, const std::string& action,
-                                     const std::string& target) {
-  return on_control<Unit>([this, agent, action, target]() -> Status {
-    const auto snapshot = engine_.agent(agent);
-    if (!snapshot) return Error{"not_found", "no such agent"};
-    if (action == "end_wrap_up") {
-      if (snapshot->state != AgentState::wrap_up)
-        return Error{"invalid_state", "the agent is not in wrap-up"};
-      auto ended = engine_.end_wrap_up(agent, now_ms());
-      persist_changes();
-      route();
-      return ended;
-    }
-    if (snapshot->state != AgentState::talking || snapshot->call.empty())
-      return Error{"invalid_state", "the agent has no call"};
-    const std::string& uuid = snapshot->call;
-    if (action == "hangup") return calls_.hang_up_callee(uuid);
-    if (action == "hold") return calls_.hold(uuid);
-    if (action == "unhold") return calls_.unhold(uuid);
-    if (action == "mute") return calls_.mute_callee(uuid, true);
-    if (action == "unmute") return calls_.mute_callee(uuid, false);
-    if (action == "complete_transfer") return calls_.complete_transfer(uuid);
-    if (action == "cancel_consult") return calls_.cancel_consult(uuid);
-    if (target.empty()) return Error{"invalid", action + " needs a target"};
-    if (action == "dtmf") return calls_.send_digits(uuid, target);
-    if (action == "transfer") return calls_.blind_transfer(uuid, target);
-    if (action == "consult") return calls_.consult(uuid, target);
-    if (action == "conference") return calls_.conference(uuid, target);
-    return Error{"invalid", "unknown action '" + action + "'"};
   });
 }
 
@@ -808,10 +827,16 @@ AgentView AcdService::view_of(const AgentSnapshot& snapshot) const {
     if (const auto waiting = waiting_.find(snapshot.call); waiting != waiting_.end()) {
       view.call_queue = waiting->second->queue;
       view.call_caller = waiting->second->caller;
-    } else if (const auto on_call = agent_calls_.find(snapshot.id);
-               on_call != agent_calls_.end() && on_call->second.uuid == snapshot.call) {
+    } else if (const auto callback = callbacks_.find(snapshot.call); callback != callbacks_.end()) {
+      view.call_queue = callback->second.queue;
+      view.call_caller = callback->second.number;
+      view.call_uuid = callback->second.uuid;
+      view.call_callback = true;
+    } else if (const auto on_call = agent_calls_.find(snapshot.id); on_call != agent_calls_.end()) {
       view.call_queue = on_call->second.queue;
       view.call_caller = on_call->second.caller;
+      view.call_uuid = on_call->second.uuid;
+      view.call_callback = on_call->second.callback;
     }
   }
   return view;
@@ -844,7 +869,7 @@ void AcdService::persist_changes() {
     if (change.to == AgentState::logged_out) logged_in_at_.erase(change.agent);
     if (change.to == AgentState::talking) {
       if (const auto waiting = waiting_.find(change.call); waiting != waiting_.end())
-        agent_calls_[change.agent] = {change.call, waiting->second->queue, waiting->second->caller};
+        agent_calls_[change.agent] = AgentCall{*waiting->second};
     } else if (change.to != AgentState::wrap_up) {
       agent_calls_.erase(change.agent);
     }

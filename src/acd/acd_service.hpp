@@ -44,6 +44,8 @@ struct AgentView {
   AgentSnapshot state;
   std::string call_queue;  // the queue of the call the agent is ringing / talking / wrapping up
   std::string call_caller;
+  std::string call_uuid;       // the call to show (a callback: the call it was asked in)
+  bool call_callback = false;  // a callback the queue offers
   EpochMs logged_in_at = 0;
 };
 
@@ -64,7 +66,9 @@ struct QueueView {
   QueueDay day;
   // Answered within the service level / (answered + abandoned); nullopt before the first.
   std::optional<double> service_level_pct() const;
-  std::optional<double> within_pct(int seconds) const;
+  // Answered within 15 s / 20 s (the national standard's and the contract's) per handled call.
+  std::optional<double> within_15s_pct() const;
+  std::optional<double> within_20s_pct() const;
   bool breached() const;
 };
 
@@ -99,9 +103,17 @@ class AcdService : public call::CallApplication {
   // --- From any thread (the API): run on the control thread and wait for the answer ---
   Result<AgentView> request_state(store::Id agent, const std::string& state,
                                   const std::string& reason, std::optional<store::Id> by);
-  // hangup | hold | unhold | mute | unmute | transfer | consult | complete_transfer |
-  // cancel_consult | conference | dtmf | end_wrap_up, on the agent's current call.
+  // answer | hangup | hold | unhold | mute | unmute | transfer | consult | complete_transfer |
+  // cancel_consult | conference | dtmf | end_wrap_up, on the agent's current call. A transfer's
+  // target is an extension or number, "queue:<name>" or "ivr:<flow>[#<node>]".
   Status agent_call_action(store::Id agent, const std::string& action, const std::string& target);
+  // Click-to-dial (the soft phone bar, a missed call's callback): the agent's phone rings
+  // (answering by itself where it supports auto-answer), then `number` is dialled as if from
+  // the agent's extension. The agent is talking ("outbound") until the call ends. With
+  // `missed_call`, the missed call is in progress, and called back once answered. Errors:
+  // "invalid_state" (logged out, ringing or on a call), "forbidden", "unavailable", "not_found".
+  Result<std::string> dial(store::Id agent, const std::string& number,
+                           std::optional<store::Id> missed_call);
   Result<std::vector<AgentView>> agents();
   Result<std::optional<AgentView>> agent(store::Id id);
   Result<std::vector<QueueView>> queues();
@@ -151,6 +163,37 @@ class AcdService : public call::CallApplication {
              EpochMs now);
   void overflow(const std::string& uuid);
   void record_missed(const Waiting& waiting, const std::string& lost_in, EpochMs now);
+  void store_missed(store::MissedCall missed);  // written off the control thread, then published
+  // A missed call being called back: in_progress, then called_back (by `agent`).
+  void follow_up_missed(store::Id id, const std::string& status, store::Id agent);
+
+  // Callbacks (acd_callbacks.cpp): the caller keeps their place and hangs up; an agent offered
+  // the callback is rung, then the caller's number is dialled.
+  struct PendingCallback {
+    std::shared_ptr<store::Id> id = std::make_shared<store::Id>(0);  // filled by the writer
+    std::string uuid;                                                // the call it was asked in
+    std::string queue;
+    std::string number;
+    EpochMs place_at = 0;
+    std::vector<store::Id> ringing;  // agents offered it
+    std::string live_uuid;           // the call dialling it
+  };
+  bool request_callback(const std::string& uuid, const std::string& why);
+  void farewell(const std::string& uuid);  // "we will call you back", then hang up
+  void track_callback(PendingCallback callback, int priority);
+  void offer_callback(PendingCallback& callback, const Offer& offer);
+  void callback_progress(const std::string& key, const call::OriginateProgress& progress);
+  void restore_callbacks();
+  void dial_progress(store::Id agent, std::optional<store::Id> missed,
+                     const call::OriginateProgress& progress);
+
+  // Agents' calls (acd_agent_calls.cpp).
+  std::string live_call(store::Id agent, const AgentSnapshot& snapshot) const;
+  Status answer_from_browser(store::Id agent, const AgentSnapshot& snapshot);
+  Status transfer_elsewhere(store::Id agent, const std::string& uuid, const std::string& target);
+  bool take_back_transferred(const std::string& uuid, store::Id agent);
+  void extension_activity(const call::ExtensionActivity& activity);
+  void publish_agent_call(store::Id agent, const std::string& uuid, const std::string& state);
 
   // Agents.
   void agent_call_over(store::Id agent, EpochMs now);
@@ -179,12 +222,25 @@ class AcdService : public call::CallApplication {
   std::map<std::string, store::Id> extensions_;  // extension -> agent
   std::map<store::Id, EpochMs> logged_in_at_;
   std::map<store::Id, EpochMs> state_since_;  // when each agent's current state began
-  struct AgentCall {
+  // What a queue call is known by, from its entry into the queue to the agent's wrap-up.
+  struct QueueCaller {
     std::string uuid;
     std::string queue;
     std::string caller;
+    std::string did;
+    int priority = 0;
+    nlohmann::json context;  // what the IVR handed over (path, keyed digits)
   };
-  std::map<store::Id, AgentCall> agent_calls_;  // talking or wrapping up a queue call
+  struct AgentCall : QueueCaller {
+    bool callback = false;
+    bool held = false;
+    bool muted = false;
+  };
+  std::map<store::Id, AgentCall> agent_calls_;          // talking or wrapping up a queue call
+  std::map<std::string, PendingCallback> callbacks_;    // engine key "callback:<uuid>" ->
+  std::map<std::string, media::PlaybackId> farewells_;  // callers told they will be called back
+  // Agents' transfers to a queue or an IVR node, until the agent's phone is released.
+  std::map<std::string, std::string> transfers_;
   std::map<std::string, std::unique_ptr<Waiting>> waiting_;
   std::map<std::string, std::pair<int, nlohmann::json>>
       handed_from_ivr_;  // uuid -> priority, context

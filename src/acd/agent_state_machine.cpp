@@ -10,11 +10,11 @@ using Row = std::array<bool, kAgentStateCount>;
 // kTable[from][to], in the enum's order: logged_out ready not_ready ringing talking wrap_up.
 constexpr std::array<Row, kAgentStateCount> kTable{{
     /* logged_out */ {false, true, true, false, false, false},
-    /* ready      */ {true, false, true, true, false, false},
-    /* not_ready  */ {true, true, true, false, false, false},
+    /* ready      */ {true, false, true, true, true, false},
+    /* not_ready  */ {true, true, true, false, true, false},
     /* ringing    */ {false, true, true, false, true, false},
     /* talking    */ {true, true, true, false, false, true},
-    /* wrap_up    */ {true, true, true, false, false, false},
+    /* wrap_up    */ {true, true, true, false, true, false},
 }};
 
 }  // namespace

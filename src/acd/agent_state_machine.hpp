@@ -10,6 +10,7 @@ namespace hotline::acd {
 //   logged_out -> ready | not_ready                  (log in)
 //   ready      -> not_ready | logged_out | ringing   (ringing: a call is offered)
 //   not_ready  -> ready | not_ready | logged_out     (not_ready -> not_ready: a new reason)
+//   ready | not_ready | wrap_up -> talking           (a direct or outbound call, not routed)
 //   ringing    -> talking                            (answered)
 //              -> ready                              (offer withdrawn: caller left, ring_all lost)
 //              -> not_ready                          (no answer, phone refused or unreachable)

@@ -2,8 +2,10 @@
 // supervisor of their team), the soft phone bar's commands on the agent's own call, the
 // wallboard, and the screen pop of an offered call.
 #include "acd/acd_json.hpp"
+#include "api/acd_errors.hpp"
 #include "api/api_context.hpp"
 #include "api/http/router.hpp"
+#include "api/ivr_entry_points.hpp"
 #include "api/validation.hpp"
 #include "common/masking.hpp"
 #include "store/call_ivr_repository.hpp"
@@ -21,23 +23,10 @@ acd::AcdService& acd_of(ApiContext& ctx) {
   return *ctx.acd;
 }
 
-// ACD errors as HTTP answers.
-[[noreturn]] void throw_acd_error(const Error& error) {
-  if (error.code == "invalid_state") throw ApiError{409, "invalid_state", error.message};
-  if (error.code == "invalid" || error.code == "invalid_argument")
-    throw ApiError{400, "validation_failed", error.message};
-  if (error.code == "unavailable") throw ApiError{503, "unavailable", error.message};
-  throw_store_error(error);
-}
-
-template <typename T>
-T acd_value(Result<T> result) {
-  if (!result) throw_acd_error(result.error());
-  return std::move(result.value());
-}
-
-void check_acd(const Status& status) {
-  if (!status) throw_acd_error(status.error());
+// Click-to-dial numbers: digits, optionally an international "+"; routing decides the rest.
+bool is_dialable(const std::string& number) {
+  const auto digits = number.starts_with('+') ? number.substr(1) : number;
+  return !digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos;
 }
 
 store::User user_by_username(ApiContext& ctx, const std::string& username) {
@@ -79,12 +68,28 @@ Response list_agents(ApiContext& ctx, Request&) {
   return Response::json({{"items", items}});
 }
 
+// Where the soft phone bar can transfer a queue call besides phones: every enabled queue, and
+// the published IVR flows with their menus and message nodes (docs/cti.md).
+json transfer_targets(ApiContext& ctx) {
+  json targets = json::array();
+  for (const auto& queue : value_or_throw(store::QueueRepository(ctx.db).list()))
+    if (queue.enabled)
+      targets.push_back({{"kind", "queue"},
+                         {"target", "queue:" + queue.name},
+                         {"label", queue.display_name.empty() ? queue.name : queue.display_name}});
+  for (const auto& point : ivr_entry_points(ctx.db))
+    targets.push_back(
+        {{"kind", "ivr"}, {"target", "ivr:" + point.target()}, {"label", point.label}});
+  return targets;
+}
+
 Response my_agent(ApiContext& ctx, Request& request) {
   auto body = agent_or_404(ctx, request.user().user_id);
   json reasons = json::array();
   for (const auto& reason : value_or_throw(store::QueueRepository(ctx.db).reasons()))
     if (reason.enabled) reasons.push_back(reason.name);
   body["reasons"] = reasons;
+  body["transfer_targets"] = transfer_targets(ctx);
   return Response::json(body);
 }
 
@@ -124,6 +129,16 @@ Response call_action(ApiContext& ctx, Request& request) {
   reject_unknown_fields(body, {"target", "digits", "number"});
   std::string target = optional_string(body, "target", 0, 64).value_or("");  // "" as absent
   if (action == "dtmf") target = required_string(body, "digits", 1, 32);
+  if (action == "dial") {
+    const auto number = body.contains("number") ? required_string(body, "number", 1, 32)
+                                                : required_string(body, "target", 1, 32);
+    if (!is_dialable(number)) fail_validation("number: digits, optionally starting with +");
+    const auto uuid = acd_value(acd_of(ctx).dial(request.user().user_id, number, std::nullopt));
+    ctx.audit.record(request, {"agent.dial", "call", uuid, true, {{"number", number}}});
+    auto agent = agent_or_404(ctx, request.user().user_id);
+    agent["dialled_call"] = uuid;
+    return Response::json(agent);
+  }
   check_acd(acd_of(ctx).agent_call_action(request.user().user_id, action, target));
   return Response::json(agent_or_404(ctx, request.user().user_id));
 }
@@ -146,7 +161,7 @@ Response screen_pop(ApiContext& ctx, Request& request) {
   const auto me = acd_value(acd_of(ctx).agent(request.user().user_id));
   const bool mine = (queued && std::find(queued->offered_to.begin(), queued->offered_to.end(),
                                          request.user().user_id) != queued->offered_to.end()) ||
-                    (me && me->state.call == uuid);
+                    (me && (me->state.call == uuid || me->call_uuid == uuid));  // a callback
   if (!mine && !request.user().has("agents.read"))
     throw ApiError{403, "forbidden", "the call is not offered to you"};
   const bool full = request.user().has("calls.numbers");
@@ -293,9 +308,9 @@ void register_agent_routes(Router& router, ApiContext& ctx) {
              [&ctx](Request& r) { return set_state(ctx, r); });
   router.add({http::verb::post, "/api/v1/agents/me/call/{action}",
               Access::permission_required("agent.work"), "agents",
-              "Soft phone bar command on the agent's own call (hangup, hold, unhold, mute, "
-              "unmute, transfer, consult, complete_transfer, cancel_consult, conference, dtmf, "
-              "end_wrap_up)",
+              "Soft phone bar command on the agent's own call (answer, hangup, hold, unhold, "
+              "mute, unmute, transfer, consult, complete_transfer, cancel_consult, conference, "
+              "dtmf, end_wrap_up) or click-to-dial (dial)",
               nullptr, nullptr},
              [&ctx](Request& r) { return call_action(ctx, r); });
   const auto monitor = Access::permission_required("agents.monitor");

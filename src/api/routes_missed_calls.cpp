@@ -1,6 +1,7 @@
 // 漏话: callers the hotline did not serve (abandoned in a queue or while an agent's phone rang,
 // unanswered callbacks, messages), the list agents call back from, with a follow-up status.
 // Numbers are masked unless the user holds calls.numbers.
+#include "api/acd_errors.hpp"
 #include "api/api_context.hpp"
 #include "api/http/router.hpp"
 #include "api/validation.hpp"
@@ -91,6 +92,24 @@ Response update_missed(ApiContext& ctx, Request& request) {
   return Response::json(missed_json(after, request.user().has("calls.numbers")));
 }
 
+// The agent calls the citizen back from their own phone (click-to-dial); the missed call is
+// in progress, and called back once the citizen answers.
+Response call_back(ApiContext& ctx, Request& request) {
+  const auto id = request.id_param("id");
+  auto missed = missed_or_404(ctx, id);
+  if (missed.number.empty()) throw ApiError{409, "invalid_state", "the caller's number is unknown"};
+  if (!ctx.acd) throw ApiError{503, "unavailable", "the ACD is not running"};
+  const auto uuid = acd_value(ctx.acd->dial(request.user().user_id, missed.number, id));
+  ctx.audit.record(
+      request,
+      {"missed_call.callback", "missed_call", std::to_string(id), true, {{"call_uuid", uuid}}});
+  missed.status = "in_progress";  // written by the ACD, in order with the call's outcome
+  missed.handled_by = request.user().user_id;
+  auto body = missed_json(missed, request.user().has("calls.numbers"));
+  body["callback_call"] = uuid;
+  return Response::json(body);
+}
+
 }  // namespace
 
 void register_missed_call_routes(Router& router, ApiContext& ctx) {
@@ -120,6 +139,16 @@ void register_missed_call_routes(Router& router, ApiContext& ctx) {
        "agents", "Follow a missed call up: status and note (handled_by becomes the user)", nullptr,
        nullptr},
       [&ctx](Request& r) { return update_missed(ctx, r); });
+  router.add({http::verb::post, "/api/v1/missed-calls/{id}/callback",
+              Access::permission_required("missed.handle"), "agents",
+              "Call the number back from the agent's own phone (the phone rings first; "
+              "agent.work)",
+              nullptr, nullptr},
+             [&ctx](Request& r) {
+               if (!r.user().has("agent.work"))
+                 throw ApiError{403, "forbidden", "agent.work is required"};
+               return call_back(ctx, r);
+             });
 }
 
 }  // namespace hotline::api

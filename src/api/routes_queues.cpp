@@ -4,6 +4,7 @@
 
 #include "api/api_context.hpp"
 #include "api/http/router.hpp"
+#include "api/ivr_entry_points.hpp"
 #include "api/validation.hpp"
 #include "store/queue_repository.hpp"
 
@@ -102,9 +103,11 @@ void read_queue(const json& body, store::Queue& q, bool creating) {
   q.overflow_type = optional_string(body, "overflow_type", 1, 16).value_or(q.overflow_type);
   if (!kOverflows.contains(q.overflow_type))
     fail_validation("overflow_type: none, queue, message or callback");
-  q.overflow_target = optional_string(body, "overflow_target", 0, 40).value_or(q.overflow_target);
+  q.overflow_target = optional_string(body, "overflow_target", 0, 80).value_or(q.overflow_target);
   if (q.overflow_type == "queue" && (q.overflow_target.empty() || q.overflow_target == q.name))
     fail_validation("overflow_target: another queue's name");
+  if (q.overflow_type == "message" && q.overflow_target.empty())
+    fail_validation("overflow_target: the IVR message node that takes the message (flow#node)");
   q.moh_prompt = optional_string(body, "moh_prompt", 0, 64).value_or(q.moh_prompt);
   q.announce_interval_seconds =
       number("announce_interval_seconds", q.announce_interval_seconds, 0, 3600);
@@ -284,6 +287,15 @@ Response delete_reason(ApiContext& ctx, Request& request) {
   return Response::no_content();
 }
 
+// Where a queue's message overflow can send callers: the published flows' message nodes.
+Response message_targets(ApiContext& ctx) {
+  json items = json::array();
+  for (const auto& point : ivr_entry_points(ctx.db))
+    if (point.type == "message")
+      items.push_back({{"target", point.target()}, {"label", point.label}});
+  return Response::json({{"items", items}});
+}
+
 }  // namespace
 
 void register_queue_routes(Router& router, ApiContext& ctx) {
@@ -292,6 +304,9 @@ void register_queue_routes(Router& router, ApiContext& ctx) {
   router.add({http::verb::get, "/api/v1/queues", read, "queues", "Queues with their members",
               nullptr, nullptr},
              [&ctx](Request& r) { return list_queues(ctx, r); });
+  router.add({http::verb::get, "/api/v1/queues/message-targets", read, "queues",
+              "IVR message nodes a queue's message overflow can send callers to", nullptr, nullptr},
+             [&ctx](Request&) { return message_targets(ctx); });
   router.add({http::verb::post, "/api/v1/queues", manage, "queues", "Create a queue", nullptr,
               nullptr, 201},
              [&ctx](Request& r) { return create_queue(ctx, r); });

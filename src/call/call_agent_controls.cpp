@@ -11,7 +11,9 @@ Status CallService::hang_up_callee(const std::string& uuid) {
   Leg& leg = *call->connected;
   event(*call, "callee_released", {{"party", leg.party}});
   end_leg(*call, leg);
-  if (!callee_left(*call, leg)) end_call(*call, "answered", "agent_hangup", "callee");
+  // On a call we placed, the agent is the record's caller.
+  if (!callee_left(*call, leg))
+    end_call(*call, "answered", "agent_hangup", call->originated ? "caller" : "callee");
   return ok_status();
 }
 

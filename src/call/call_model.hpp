@@ -50,6 +50,9 @@ struct Leg {
   bool held_by_peer = false;   // the peer sent sendonly/inactive
   std::optional<media::StreamStats> final_stats;
 
+  // The leg's phone is busy with this call (reported to the ACD as extension activity).
+  bool engaged = false;
+
   // A supervisor's phone monitoring the call: the session's id and listen | whisper | barge.
   std::string monitor_id;
   std::string monitor_mode;
@@ -85,6 +88,9 @@ struct Call {
   media::MixerId consult_mixer = 0;
   bool conference = false;  // the caller and every answered callee share one mixer
   bool parked = false;
+  // A call we placed: the agent's phone (a callee leg) was rung first, then the citizen was
+  // dialled as the caller's leg, which is outbound (caller->inbound is false).
+  bool originated = false;
   // The application (IVR) that answered the caller: it talks to the caller while no one is
   // connected, and takes the caller back when the agent hangs up first (survey).
   CallApplication* application = nullptr;

@@ -12,6 +12,7 @@
 #include "call/leg_media.hpp"
 #include "call/media_address.hpp"
 #include "call/music_on_hold.hpp"
+#include "call/sip_outcome.hpp"
 #include "common/masking.hpp"
 #include "common/random.hpp"
 #include "store/inbound_route_repository.hpp"
@@ -53,35 +54,6 @@ std::optional<sip::SourceAddress> parse_host_port(const std::string& text,
   if (text.find(':') == std::string::npos && !text.empty())
     return sip::SourceAddress{text, 5060, transport};
   return std::nullopt;
-}
-
-std::string disposition_for(int status) {
-  switch (status) {
-    case 486:
-    case 600:
-      return "busy";
-    case 603:
-      return "rejected";
-    case 408:
-    case 480:
-    case 487:
-      return "no_answer";
-    default:
-      return "failed";
-  }
-}
-
-// What the caller hears when no callee answered.
-int caller_status_for(const std::string& disposition, int callee_status) {
-  if (disposition == "busy") return 486;
-  if (disposition == "rejected") return 603;
-  if (disposition == "no_answer") return 480;
-  if (callee_status == 404 || callee_status == 484) return 404;
-  return 503;
-}
-
-std::string cause_text(int status, const std::string& phrase) {
-  return "sip:" + std::to_string(status) + (phrase.empty() ? "" : " " + phrase);
 }
 
 std::string today_path(EpochMs at) {
@@ -266,6 +238,7 @@ void CallService::on_invite(const sip::IncomingRequest& request, const sip::Call
   Leg& leg = *call.caller;
   dialogs_[leg.dialog] = {&call, &leg};
   if (trunk) count_channel(call, trunk->id);
+  if (leg.kind == "extension") engage(call, leg);
 
   if (auto opened = open_leg_media(media_, leg, media_address_, 0); !opened) {
     spdlog::error("calls: no media for {}: {}", call.uuid, opened.error().message);
@@ -451,7 +424,7 @@ bool CallService::dial(Call& call, const Destination& destination, const std::st
 Leg* CallService::start_leg(Call& call, const std::string& role, const std::string& party,
                             const std::string& kind, const std::string& request_uri,
                             const sip::SourceAddress& destination, const std::string& from_user,
-                            std::optional<store::Id> trunk_id) {
+                            std::optional<store::Id> trunk_id, const Headers& extra_headers) {
   auto leg = std::make_unique<Leg>();
   leg->id = next_leg_++;
   leg->role = role;
@@ -461,8 +434,12 @@ Leg* CallService::start_leg(Call& call, const std::string& role, const std::stri
   leg->trunk_id = trunk_id;
   leg->started_at = now_ms();
   leg->state = LegState::calling;
-  if (auto opened = open_leg_media(media_, *leg, media_address_, call.caller->endpoint.id);
-      !opened) {
+  // Bridged legs share a media worker: next to the caller, or (an originated call, whose first
+  // leg is the agent's) next to the first leg.
+  const media::EndpointId colocate = call.caller            ? call.caller->endpoint.id
+                                     : call.callees.empty() ? 0
+                                                            : call.callees.front()->endpoint.id;
+  if (auto opened = open_leg_media(media_, *leg, media_address_, colocate); !opened) {
     spdlog::error("calls: no media for a leg of {}: {}", call.uuid, opened.error().message);
     return nullptr;
   }
@@ -479,6 +456,7 @@ Leg* CallService::start_leg(Call& call, const std::string& role, const std::stri
                     {"Allow", kAllow}};
   if (role == call.pending)
     invite.headers.insert(invite.headers.end(), call.dial_headers.begin(), call.dial_headers.end());
+  invite.headers.insert(invite.headers.end(), extra_headers.begin(), extra_headers.end());
   leg->dialog = sip_.stack().invite(std::move(invite));
   Leg* raw = leg.get();
   dialogs_[raw->dialog] = {&call, raw};
@@ -519,6 +497,10 @@ void CallService::on_response(const sip::DialogResponse& response) {
   }
   if (response.method != "INVITE") return;  // refreshes, NOTIFYs: nothing to do
   if (leg.inbound) return;                  // our re-INVITE refreshing the caller's leg
+  if (call.originated) {
+    if (&leg == call.caller.get()) return on_dialled_party_response(call, leg, response);
+    if (leg.role == "agent") return on_origin_agent_response(call, leg, response);
+  }
   if (response.status < 200) return on_provisional(call, leg, response);
   if (response.status < 300) {
     if (leg.state == LegState::answered) return;  // answer to our refresh
@@ -581,6 +563,7 @@ void CallService::on_answered(Call& call, Leg& leg, const sip::DialogResponse& r
   leg.final_status = response.status;
   take_timer(leg, response.timer, false, has_tag(response.require, "timer"));
   if (leg.role == "monitor") return monitor_answered(call, leg);
+  engage(call, leg);
   // Every other contact of the same dialling still ringing is cancelled.
   for (auto& other : call.callees)
     if (other.get() != &leg && other->role == leg.role &&
@@ -674,6 +657,7 @@ void CallService::connect(Call& call, Leg& leg) {
     call.record.answered_at = leg.answered_at ? *leg.answered_at : now_ms();
     event(call, "answered", {{"party", leg.party}});
     answer_caller(call);
+    if (call.originated) report_origination(call, OriginateProgress::Stage::answered);
   }
   // The first agent to take the call answered it, also when an application (IVR) answered
   // the caller before; recording starts with the first conversation.
@@ -740,6 +724,7 @@ void CallService::on_leg_failed(Call& call, Leg& leg, const sip::DialogResponse&
   leg.final_status = response.status;
   leg.state = LegState::ended;
   leg.ended_at = now_ms();
+  release(call, leg);
   dialogs_.erase(leg.dialog);
   sip_.stack().release(leg.dialog);
   event(call, "leg_failed",
@@ -803,6 +788,7 @@ void CallService::on_dialog_request(const sip::IncomingRequest& request) {
     leg.pending_invite = 0;
     leg.state = LegState::ended;
     leg.final_status = 487;
+    release(call, leg);
     event(call, "caller_cancelled", nlohmann::json::object());
     end_call(call, "cancelled", "caller_cancel", "caller");
     return;
@@ -816,11 +802,14 @@ void CallService::on_dialog_request(const sip::IncomingRequest& request) {
     reply(request.id, 200, "OK");
     leg.state = LegState::ended;
     leg.ended_at = now_ms();
+    release(call, leg);
     dialogs_.erase(leg.dialog);
     sip_.stack().release(leg.dialog);
-    if (&leg == call.caller.get() || !callee_left(call, leg))
+    // An originated call's caller leg is the party we dialled: the record's callee.
+    const bool caller_leg = &leg == call.caller.get();
+    if (caller_leg || !callee_left(call, leg))
       end_call(call, call.record.answered_at ? "answered" : "cancelled", "normal_clearing",
-               &leg == call.caller.get() ? "caller" : "callee");
+               caller_leg != call.originated ? "caller" : "callee");
     return;
   }
   if (request.method == "INVITE") return handle_reinvite(call, leg, request);
@@ -856,6 +845,7 @@ bool CallService::callee_left(Call& call, Leg& leg) {
     monitor_left(call, leg);
     return true;
   }
+  if (leg.role == "agent" && !call.connected) return false;  // gave up on an originated call
   if (&leg == call.consult) {
     call.consult = nullptr;
     if (call.consult_mixer) (void)media_.destroy_mixer(call.consult_mixer);
@@ -1174,7 +1164,7 @@ Status CallService::retrieve(const std::string& uuid, const std::string& target)
 Status CallService::answer(const std::string& uuid) {
   auto* call = find_call(uuid);
   if (!call) return Error{"not_found", "no such call"};
-  if (call->caller->pending_invite == 0 || call->connected)
+  if (!call->caller || call->caller->pending_invite == 0 || call->connected)
     return Error{"invalid_state", "the caller is already answered"};
   for (auto& leg : call->callees)
     if (leg->state != LegState::ended) end_leg(*call, *leg);
@@ -1403,13 +1393,13 @@ void CallService::schedule_session_timer(Call& call, Leg& leg) {
 // Ending
 
 void CallService::end_leg(Call& call, Leg& leg) {
-  (void)call;
   if (leg.state == LegState::ended) return;
   if (leg.session_timer) leg.session_timer->cancel();
   if (leg.ack_timer) leg.ack_timer->cancel();
   const auto previous = leg.state;
   leg.state = LegState::ended;
   leg.ended_at = now_ms();
+  release(call, leg);
   if (leg.inbound) {
     // Still ringing, the caller's INVITE gets its final answer in end_call.
     if (previous == LegState::answered) sip_.stack().request({leg.dialog, "BYE", {}, {}, {}});
@@ -1448,6 +1438,7 @@ void CallService::end_call(Call& call, const std::string& disposition, const std
       caller.final_status = caller_status ? caller_status : 480;
       caller.state = LegState::ended;
       caller.ended_at = now;
+      release(call, caller);
     }
     end_leg(call, caller);
   }
@@ -1461,6 +1452,7 @@ void CallService::end_call(Call& call, const std::string& disposition, const std
   call.record.cause = cause;
   call.record.hangup_side = side;
   event(call, "ended", {{"disposition", disposition}, {"cause", cause}, {"side", side}});
+  if (call.originated) report_origination(call, OriginateProgress::Stage::ended);
   release_channel(call);
   metrics_.counter_add("hotline_calls_ended_total", {{"disposition", disposition}});
   spdlog::info("calls: {} ended: {} ({}, {})", call.uuid, disposition, cause, side);

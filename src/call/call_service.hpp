@@ -4,9 +4,11 @@
 // (SIP events, media events, timers and API operations are all posted there), so it has no
 // locks. Call records and events are written by CallRecordWriter on its own thread.
 //
-// Call control operations are methods here, not SIP tricks, so that CTI can call them:
-// hangup, hold / unhold (music on hold to the other party) and blind transfer today.
+// Call control operations are methods here, not SIP tricks, so that CTI can call them: hangup,
+// hold / unhold (music on hold to the other party), transfers, conference, park, monitoring,
+// and calls placed by the hotline itself (originate: click-to-dial, callbacks).
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +68,40 @@ struct CallAction {
   // conference | park | retrieve
   std::string action;
   std::string target;  // transfer, consult, conference, retrieve: a number or extension
+};
+
+// A call the hotline places itself (click-to-dial, a queue's callback): the agent's phone is rung
+// first; once it answers, `number` is dialled as if that extension had dialled it (so outbound
+// rules apply), and the agent hears ringback or the carrier's early media meanwhile.
+struct OriginateRequest {
+  std::string extension;
+  std::vector<std::string> also;  // more agents' phones rung at once (ring-all); first answer wins
+  std::string number;
+  std::vector<std::pair<std::string, std::string>> agent_headers;  // e.g. auto-answer
+  int agent_ring_seconds = 0;                                      // 0: calls.ring_timeout_seconds
+};
+
+// How an originated call goes on, reported on the control thread (never from inside the call
+// operation that caused it).
+struct OriginateProgress {
+  enum class Stage { agent_answered, answered, ended };
+  std::string uuid;
+  Stage stage = Stage::ended;
+  std::string agent;            // the extension that answered (before that: the first rung)
+  bool agent_answered = false;  // the agent's phone was answered
+  bool answered = false;        // the dialled party was answered
+  std::string disposition;      // ended: the call record's disposition and cause
+  std::string cause;
+};
+using OriginateObserver = std::function<void(const OriginateProgress&)>;
+
+// An extension's phone became busy with a call (it dialled, or answered one) or free again:
+// the ACD marks agents on calls it did not route. Reported on the control thread, after the
+// call operation that caused it.
+struct ExtensionActivity {
+  std::string extension;
+  std::string uuid;
+  bool busy = false;
 };
 
 struct CallSummary {
@@ -167,6 +203,14 @@ class CallService : public sip::CallSignalHandler {
     writer_.run_for_call(uuid, std::move(task));
   }
 
+  // Places a call (control thread); returns its uuid. Errors: "not_found" (no route to the
+  // number), "forbidden" (no outbound rule allows it), "unavailable" (the extension has no
+  // registered phone, or the trunk is full), "invalid_state" (shutting down).
+  Result<std::string> originate(const OriginateRequest& request, OriginateObserver observer);
+  void set_extension_observer(std::function<void(const ExtensionActivity&)> observer) {
+    extension_observer_ = std::move(observer);
+  }
+
   // Thread-safe: runs one of the operations above on the control thread (5 s at most).
   Status perform(const CallAction& action);
   std::vector<CallSummary> calls() const;
@@ -200,7 +244,17 @@ class CallService : public sip::CallSignalHandler {
   Leg* start_leg(Call& call, const std::string& role, const std::string& party,
                  const std::string& kind, const std::string& request_uri,
                  const sip::SourceAddress& destination, const std::string& from_user,
-                 std::optional<store::Id> trunk_id);
+                 std::optional<store::Id> trunk_id,
+                 const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
+  // Originated calls: the agent's phone answered or failed; the dialled party's leg (the
+  // call's caller leg, which we started) rang, answered or failed.
+  void on_origin_agent_response(Call& call, Leg& leg, const sip::DialogResponse& response);
+  void on_dialled_party_response(Call& call, Leg& leg, const sip::DialogResponse& response);
+  void report_origination(Call& call, OriginateProgress::Stage stage);
+  void arm_ring_timer(Call& call, int seconds);
+  // Extension activity: a leg on an extension's phone is busy with the call, or no more.
+  void engage(Call& call, Leg& leg);
+  void release(Call& call, Leg& leg);
   void on_provisional(Call& call, Leg& leg, const sip::DialogResponse& response);
   void on_answered(Call& call, Leg& leg, const sip::DialogResponse& response);
   void on_leg_failed(Call& call, Leg& leg, const sip::DialogResponse& response);
@@ -275,6 +329,14 @@ class CallService : public sip::CallSignalHandler {
   // Voice messages being recorded: the application hears of the file even after the call.
   std::unordered_map<media::RecordingId, std::pair<std::string, CallApplication*>>
       message_recordings_;
+  // Originated calls: what to dial once the agent answers, and who hears of the progress.
+  struct Origination {
+    Destination destination;
+    OriginateObserver observer;
+    Leg* agent = nullptr;
+  };
+  std::unordered_map<std::string, Origination> originations_;
+  std::function<void(const ExtensionActivity&)> extension_observer_;
   bool shutting_down_ = false;
 };
 

@@ -101,12 +101,12 @@ void FlowInterpreter::log(json event) {
 
 // ---- events ---------------------------------------------------------------------------------
 
-Effects FlowInterpreter::start() {
+Effects FlowInterpreter::start(const std::string& at) {
   Effects out;
   if (phase_ != Phase::not_started) return out;
   started_at_ = env_.now();
   flows_.push_back({{"name", flow_->name}, {"version", flow_->version}});
-  enter(flow_->start, out);
+  enter(!at.empty() && flow_->find(at) ? at : flow_->start, out);
   return out;
 }
 

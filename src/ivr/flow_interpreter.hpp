@@ -47,7 +47,9 @@ class FlowInterpreter {
 
   // Events. Each returns what the runtime must do, in order. Events that do not apply to the
   // current state (stale tokens, keys during a recording, anything after the end) return nothing.
-  Effects start();
+  // Starts at the flow's start node, or at `at` when the flow has that node (an agent's
+  // transfer to an IVR node).
+  Effects start(const std::string& at = {});
   Effects playback_finished(Token token);
   Effects digit(char key);
   Effects timer_fired(Token token);

@@ -74,6 +74,7 @@ struct IvrService::Session {
 
   std::string agent;  // the agent who hung up first (survey)
   bool survey = false;
+  bool resumed = false;  // back from an agent or a queue (a transfer to an IVR node)
   bool ended = false;    // the call is over; only the message may still arrive
   bool closing = false;  // the flow ended the call itself
 };
@@ -200,20 +201,40 @@ IvrService::Session* IvrService::find(const std::string& uuid) {
 // Calls
 
 void IvrService::call_started(const call::ApplicationCall& call) {
+  // "<flow>#<node>": an agent's transfer to a node of a flow (or a queue's overflow to take a
+  // message) starts there.
+  const auto hash = call.target.find('#');
+  const std::string flow_name = call.target.substr(0, hash);
+  const std::string node = hash == std::string::npos ? "" : call.target.substr(hash + 1);
+  if (auto* earlier = find(call.uuid); earlier && !earlier->ended) {
+    // The caller comes back from an agent or a queue: the path so far is kept as the main one,
+    // like before a survey, and the new flow's path follows it.
+    if (earlier->interpreter) {
+      earlier->main_path = earlier->interpreter->path_log();
+      earlier->main_outcome = earlier->interpreter->outcome();
+    }
+    earlier->timers.clear();
+    earlier->closing = false;
+    earlier->survey = false;
+    earlier->resumed = true;
+    const auto found = catalog_->flows.find(flow_name);
+    if (found == catalog_->flows.end()) return apologise_and_hang_up(*earlier, "flow_unavailable");
+    return begin(*earlier, found->second, node);
+  }
   auto session = std::make_unique<Session>();
   session->call = call;
-  session->flow_name = call.target;
+  session->flow_name = flow_name;
   Session& s = *session;
   sessions_[call.uuid] = std::move(session);
   metrics_.gauge_set("hotline_ivr_sessions", {}, static_cast<double>(sessions_.size()));
   if (call.target.starts_with(kTestTargetPrefix)) return start_test(s);
-  const auto found = catalog_->flows.find(call.target);
+  const auto found = catalog_->flows.find(flow_name);
   if (found == catalog_->flows.end()) {
-    spdlog::error("ivr: {}: flow {} has no published version", call.uuid, call.target);
+    spdlog::error("ivr: {}: flow {} has no published version", call.uuid, flow_name);
     return apologise_and_hang_up(s, "flow_unavailable");
   }
   s.flow_version = found->second->version;
-  begin(s, found->second);
+  begin(s, found->second, node);
 }
 
 // "test:<flow id>" from an internal phone: the flow's test version. Anything else after the
@@ -240,11 +261,12 @@ void IvrService::start_test(Session& session) {
   begin(session, found->second);
 }
 
-void IvrService::begin(Session& session, std::shared_ptr<const Flow> flow) {
+void IvrService::begin(Session& session, std::shared_ptr<const Flow> flow,
+                       const std::string& node) {
   session.interpreter = std::make_unique<FlowInterpreter>(std::move(flow), *this);
   session.interpreter->set_variable("caller", session.call.caller);
   session.interpreter->set_variable("did", session.call.did);
-  execute(session, session.interpreter->start());
+  execute(session, session.interpreter->start(node));
 }
 
 void IvrService::digit_received(const std::string& uuid, char digit) {
@@ -652,8 +674,10 @@ void IvrService::store_path(Session& session) {
   store::CallIvr record;
   record.flow = record_flow_name(session);
   if (!session.test) record.flow_version = static_cast<int>(session.flow_version);
-  nlohmann::json path = session.survey ? session.main_path : session.interpreter->path_log();
+  nlohmann::json path =
+      session.survey || session.resumed ? session.main_path : session.interpreter->path_log();
   if (session.survey) path["survey"] = session.interpreter->path_log();
+  if (session.resumed && !session.survey) path["after_agent"] = session.interpreter->path_log();
   record.outcome = session.survey ? session.main_outcome : session.interpreter->outcome();
   if (record.outcome.empty()) record.outcome = "in_progress";
   record.self_served = record.outcome == "self_served";

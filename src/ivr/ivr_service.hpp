@@ -70,7 +70,7 @@ class IvrService : public call::CallApplication, public FlowEnvironment {
   void warm_speech(const IvrCatalog& catalog);
   Session* find(const std::string& uuid);
   void start_test(Session& session);
-  void begin(Session& session, std::shared_ptr<const Flow> flow);
+  void begin(Session& session, std::shared_ptr<const Flow> flow, const std::string& node = {});
   void execute(Session& session, Effects effects);
   void play(Session& session, Token token, const PromptList& items, bool interruptible);
   void play_text(Session& session, Token token, const std::string& text, bool interruptible);

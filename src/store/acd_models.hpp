@@ -92,6 +92,23 @@ struct QueueVisit {
   int offers = 0;
 };
 
+// A caller who asked a queue to call them back. It keeps the caller's place in the queue
+// (place_at) until an agent is offered it; the number is then dialled through the trunk.
+struct Callback {
+  Id id = 0;
+  std::string call_uuid;  // the call it was asked for in
+  std::string queue;
+  std::string number;
+  std::string status = "waiting";  // waiting | dialling | completed | failed | cancelled
+  EpochMs place_at = 0;            // when the caller entered the queue
+  int attempts = 0;
+  std::optional<Id> agent_id;
+  std::string outcome;             // answered | busy | no_answer | failed | agent_no_answer ...
+  std::string callback_call_uuid;  // the call that dialled it
+  EpochMs created_at = 0;
+  EpochMs updated_at = 0;
+};
+
 struct MissedCall {
   Id id = 0;
   std::string call_uuid;

@@ -386,6 +386,52 @@ TEST_F(AcdEngineTest, ReadyDuringACallCancelsARequestedLogout) {
   EXPECT_EQ(state(1), S::ready);
 }
 
+TEST_F(AcdEngineTest, ADirectCallKeepsAReadyAgentFromOffersAndReturnsThemToReady) {
+  add_queue("pension", Strategy::longest_idle, 30);
+  add_ready_agent(1, "pension", at(0));
+  ASSERT_TRUE(engine.direct_call_started(1, "d1", "direct", at(5)).ok());
+  EXPECT_EQ(state(1), S::talking);
+  EXPECT_EQ(engine.agent(1)->reason, "direct");
+  EXPECT_TRUE(route("c1", "pension", at(6)).empty());  // nobody to offer it to
+  ASSERT_TRUE(engine.direct_call_ended(1, "d1", at(65)).ok());
+  EXPECT_EQ(state(1), S::ready);  // no wrap-up after a call the ACD did not route
+  EXPECT_EQ(engine.agent(1)->talk_ms, 60 * kSecond);
+  EXPECT_EQ(offered_agents("c1", at(66)), std::vector<AgentId>{1});
+}
+
+TEST_F(AcdEngineTest, ADirectCallReturnsANotReadyAgentToTheirReason) {
+  add_queue("pension");
+  engine.set_memberships(1, {{"pension"}});
+  ASSERT_TRUE(engine.request_state(1, S::not_ready, "用餐", at(0)).ok());
+  ASSERT_TRUE(engine.direct_call_started(1, "d1", "outbound", at(5)).ok());
+  EXPECT_EQ(engine.agent(1)->after_call, S::not_ready);
+  ASSERT_TRUE(engine.direct_call_ended(1, "d1", at(9)).ok());
+  EXPECT_EQ(state(1), S::not_ready);
+  EXPECT_EQ(engine.agent(1)->reason, "用餐");
+}
+
+TEST_F(AcdEngineTest, AStateAskedForDuringADirectCallWinsWhenItEnds) {
+  add_queue("pension");
+  engine.set_memberships(1, {{"pension"}});
+  ASSERT_TRUE(engine.request_state(1, S::not_ready, "会议", at(0)).ok());
+  ASSERT_TRUE(engine.direct_call_started(1, "d1", "direct", at(5)).ok());
+  ASSERT_TRUE(engine.request_state(1, S::ready, "", at(6)).ok());  // cancels the way back
+  ASSERT_TRUE(engine.direct_call_ended(1, "d1", at(9)).ok());
+  EXPECT_EQ(state(1), S::ready);
+}
+
+TEST_F(AcdEngineTest, DirectCallsAreRefusedWhileRingingOrLoggedOutAndEndOnlyTheirOwnCall) {
+  add_queue("pension");
+  engine.set_memberships(2, {{"pension"}});
+  EXPECT_EQ(engine.direct_call_started(2, "d2", "direct", at(0)).error().code, "invalid_state");
+  add_ready_agent(1, "pension", at(0));
+  ASSERT_EQ(route("c1", "pension", at(1)), std::vector<AgentId>{1});
+  EXPECT_EQ(engine.direct_call_started(1, "d1", "direct", at(2)).error().code, "invalid_state");
+  ASSERT_TRUE(engine.answered("c1", 1, at(3)).ok());
+  EXPECT_EQ(engine.direct_call_ended(1, "c1", at(4)).error().code, "invalid_state");
+  EXPECT_EQ(engine.direct_call_started(9, "d9", "direct", at(0)).error().code, "not_found");
+}
+
 TEST_F(AcdEngineTest, RingTimeoutMakesTheAgentNotReadyAndPutsTheCallBackAtTheHead) {
   add_queue("pension");
   add_ready_agent(1, "pension", at(0));

@@ -20,15 +20,20 @@ TEST(AgentStateMachine, RingsOnlyReadyAgentsAndTalksOnlyAfterRinging) {
   EXPECT_FALSE(transition_allowed(S::not_ready, S::ringing));
   EXPECT_FALSE(transition_allowed(S::wrap_up, S::ringing));
   EXPECT_TRUE(transition_allowed(S::ringing, S::talking));
-  EXPECT_FALSE(transition_allowed(S::ready, S::talking));
   EXPECT_FALSE(transition_allowed(S::ringing, S::logged_out));
+}
+
+TEST(AgentStateMachine, TalksStraightAwayOnCallsTheAcdDidNotRoute) {
+  EXPECT_TRUE(transition_allowed(S::ready, S::talking));
+  EXPECT_TRUE(transition_allowed(S::not_ready, S::talking));
+  EXPECT_TRUE(transition_allowed(S::wrap_up, S::talking));
+  EXPECT_FALSE(transition_allowed(S::logged_out, S::talking));
 }
 
 TEST(AgentStateMachine, EndsCallsThroughWrapUpOrStraightToTheNextState) {
   EXPECT_TRUE(transition_allowed(S::talking, S::wrap_up));
   EXPECT_TRUE(transition_allowed(S::talking, S::ready));
   EXPECT_TRUE(transition_allowed(S::wrap_up, S::not_ready));
-  EXPECT_FALSE(transition_allowed(S::wrap_up, S::talking));
   EXPECT_FALSE(transition_allowed(S::not_ready, S::wrap_up));
 }
 

@@ -2,7 +2,10 @@
 // API tests run the real daemon on loopback, once against SQLite and once against PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <thread>
 
 #include "daemon_process.hpp"
 #include "http_client.hpp"
@@ -52,6 +55,25 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   }
   HttpResponse del(const std::string& target, const std::string& token) {
     return client().request(boost::beast::http::verb::delete_, target, "", bearer(token));
+  }
+  // GETs `target` until `done` holds for its JSON (for what the daemon writes off the call
+  // path), for at most `seconds`; returns the last answer either way.
+  nlohmann::json poll_json(const std::string& target, const std::string& token,
+                           const std::function<bool(const nlohmann::json&)>& done,
+                           int seconds = 5) {
+    nlohmann::json last;
+    for (int i = 0; i < seconds * 10; ++i) {
+      last = get(target, token).json();
+      if (done(last)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return last;
+  }
+  // The list at `target` once it holds something, else as it is.
+  nlohmann::json poll_list(const std::string& target, const std::string& token, int seconds = 5) {
+    return poll_json(
+        target, token, [](const nlohmann::json& list) { return list.value("total", 0) > 0; },
+        seconds);
   }
   // Id of the demo organisation unit with this name.
   std::int64_t unit_id(const std::string& name, const std::string& token) {

@@ -3,8 +3,9 @@
 //
 // agent1 logs in to the web UI and goes 示闲 from the soft phone bar (F2). A citizen calls a
 // number whose flow queues at once (general); agent1's phone (SIPp, extension 1001) rings and
-// answers; the ringing banner and the screen pop show the call (queue, masked number). agent1
-// hangs up from the soft phone bar; the citizen, still on the line, hears the satisfaction
+// rings; the ringing banner shows the call and agent1 presses 接听 in it, so the daemon rings the
+// phone again asking it to answer by itself (Call-Info answer-after=0), which it does; the screen
+// pop shows the call (queue, masked number). agent1 hangs up from the soft phone bar; the citizen, still on the line, hears the satisfaction
 // survey and presses 1, and the rating is stored against agent1's extension. The bar shows
 // 话后处理, then agent1 ends it early and is 示闲 again.
 //
@@ -26,8 +27,8 @@ const SURVEY_KEY = '/usr/share/sip-tester/dtmf_2833_1.pcap'
 const NUMBER = '84038440'
 
 /** Runs SIPp with a scenario from tests/integration/sipp; resolves with its exit code and output. */
-function sipp(daemon, { scenario, ip = '127.0.0.1', port, service, extra = [] }) {
-  const args = [`127.0.0.1:${daemon.sipPort}`, '-sf', scenario, '-m', '1', '-i', ip, '-mi', ip, '-p', String(port),
+function sipp(daemon, { scenario, ip = '127.0.0.1', port, service, calls = 1, extra = [] }) {
+  const args = [`127.0.0.1:${daemon.sipPort}`, '-sf', scenario, '-m', String(calls), '-i', ip, '-mi', ip, '-p', String(port),
     '-t', 'u1', '-s', service, '-nostdin', '-timeout', '60s', '-timeout_error', ...extra]
   return new Promise((resolve) => {
     const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -77,14 +78,17 @@ test('an agent takes a queued call from the browser; the caller rates it after t
     const route = await admin('POST', 'inbound-routes', { number: NUMBER, destination_type: 'ivr', destination: 'to_queue' })
     assert.equal(route.status, 201, JSON.stringify(route.body))
 
-    // agent1's IP phone registers, then waits to answer one call and for the BYE.
+    // agent1's IP phone registers; it rings without answering until the daemon cancels the
+    // offer, then answers the auto-answer INVITE at once and waits for the BYE.
     const phonePort = await freePort()
     const registered = await sipp(daemon, {
       scenario: path.join(SIPP_DIR, 'register_ok.xml'), port: phonePort, service: AGENT.extension,
       extra: ['-au', AGENT.extension, '-ap', AGENT.password],
     })
     assert.equal(registered.code, 0, registered.output)
-    const phone = sipp(daemon, { scenario: path.join(SIPP_DIR, 'uas_answer.xml'), port: phonePort, service: AGENT.extension })
+    const phone = sipp(daemon, {
+      scenario: path.join(SIPP_DIR, 'uas_answer_from_browser.xml'), port: phonePort, service: AGENT.extension, calls: 2,
+    })
 
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
@@ -107,7 +111,8 @@ test('an agent takes a queued call from the browser; the caller rates it after t
     const caller = sipp(daemon, { scenario: callerScenario, ip: '127.0.0.2', port: await freePort(), service: NUMBER })
     caller.then((r) => r.code === 0 || log('caller failed:', r.output.slice(-1500)))
 
-    await page.locator(tid('softphone-ringing')).or(page.locator(tid('softphone-call'))).first().waitFor({ state: 'visible', timeout: 20_000 })
+    await page.locator(tid('softphone-ringing')).waitFor({ state: 'visible', timeout: 20_000 })
+    await page.locator(tid('softphone-answer')).click() // 接听
     await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.state === 'talking', tid('softphone'), { timeout: 20_000 })
     log('agent1 talking')
     // The screen pop names the queue and masks the citizen's number.

@@ -112,15 +112,7 @@ class IvrCallTest : public ApiTest {
   }
 
   // The list at `path` once it holds something (written off the call path), else as it is.
-  nlohmann::json first_items(const std::string& path) {
-    nlohmann::json list;
-    for (int i = 0; i < 50; ++i) {
-      list = get(path, admin_).json();
-      if (list.value("total", 0) > 0) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return list;
-  }
+  nlohmann::json first_items(const std::string& path) { return poll_list(path, admin_); }
 
   std::string admin_;
   std::filesystem::path dir_;
@@ -248,12 +240,7 @@ TEST_P(IvrCallTest, OutsideWorkingHoursTheCallerLeavesAMessage) {
                                                      .pause_ms = 30000,
                                                      .timeout_s = 60});
   ASSERT_EQ(caller.exit_code, 0) << caller.output;
-  nlohmann::json messages;
-  for (int i = 0; i < 100; ++i) {
-    messages = get("/api/v1/messages", admin_).json();
-    if (messages.value("total", 0) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const auto messages = poll_list("/api/v1/messages", admin_, 10);
   ASSERT_EQ(messages["total"], 1) << messages.dump();
   const auto message = messages["items"][0];
   EXPECT_EQ(message["flow"], "main");

@@ -174,6 +174,22 @@ TEST(FlowInterpreterPlay, PlaysThenFollowsNext) {
   EXPECT_EQ(visited(call), (std::vector<std::string>{"a", "b"}));
 }
 
+TEST(FlowInterpreterStart, StartsAtANamedNodeForAnAgentsTransfer) {
+  TestEnvironment env;
+  FlowInterpreter call(load(kMenuFlow), env);
+  auto effects = call.start("two");  // an agent transferred the caller to this node
+  EXPECT_EQ(kinds(effects), Kinds{"Transfer"});
+  EXPECT_EQ(one<Transfer>(effects).target, "8001");
+  EXPECT_EQ(visited(call), (std::vector<std::string>{"two"}));
+}
+
+TEST(FlowInterpreterStart, AnUnknownNodeStartsAtTheStart) {
+  TestEnvironment env;
+  FlowInterpreter call(load(kMenuFlow), env);
+  EXPECT_EQ(kinds(call.start("no_such_node")), Kinds{"Play"});
+  EXPECT_EQ(call.current_node(), "m");
+}
+
 TEST(FlowInterpreterPlay, StalePlaybackTokenIsIgnored) {
   TestEnvironment env;
   FlowInterpreter call(load(kMenuFlow), env);

@@ -2,6 +2,7 @@
 #include <soci/soci.h>
 
 #include "store/agent_state_repository.hpp"
+#include "store/callback_repository.hpp"
 #include "store/missed_call_repository.hpp"
 #include "store/queue_repository.hpp"
 #include "store/queue_visit_repository.hpp"
@@ -269,6 +270,48 @@ TEST_P(AcdRepositoriesTest, MissedCallsAreListedNewestFirstAndFollowedUp) {
 }
 
 }  // namespace
+
+TEST_P(AcdRepositoriesTest, CallbacksKeepTheirPlaceAndEveryAttempt) {
+  const Id agent = add_user("cb_agent", "1801");
+  CallbackRepository callbacks(*db_);
+  Callback later;
+  later.call_uuid = "c2";
+  later.queue = "general";
+  later.number = "13900139000";
+  later.place_at = 2000;
+  Callback earlier = later;
+  earlier.call_uuid = "c1";
+  earlier.number = "13800138000";
+  earlier.place_at = 1000;
+  const auto later_id = callbacks.create(later);
+  const auto earlier_id = callbacks.create(earlier);
+  ASSERT_TRUE(later_id.ok() && earlier_id.ok());
+  Callback nameless = later;
+  nameless.number = "";
+  EXPECT_FALSE(callbacks.create(nameless).ok());  // nobody to call back
+
+  auto open = callbacks.open();
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 2u);
+  EXPECT_EQ((*open)[0].call_uuid, "c1");  // by place in the queue
+  EXPECT_EQ((*open)[0].status, "waiting");
+
+  ASSERT_TRUE(callbacks.dialling(*earlier_id, agent, "out-1").ok());
+  auto dialling = callbacks.find(*earlier_id);
+  ASSERT_TRUE(dialling.ok() && dialling->has_value());
+  EXPECT_EQ((*dialling)->status, "dialling");
+  EXPECT_EQ((*dialling)->attempts, 1);
+  EXPECT_EQ((*dialling)->agent_id, agent);
+  EXPECT_EQ((*dialling)->callback_call_uuid, "out-1");
+  EXPECT_EQ(callbacks.open()->size(), 2u);  // a restart dials it again
+
+  ASSERT_TRUE(callbacks.finish(*earlier_id, "completed", "answered").ok());
+  ASSERT_TRUE(callbacks.finish(*later_id, "failed", "no_answer").ok());
+  EXPECT_TRUE(callbacks.open()->empty());
+  EXPECT_EQ((*callbacks.find(*later_id))->outcome, "no_answer");
+  EXPECT_FALSE(callbacks.finish(*later_id, "lost", "").ok());  // not a status
+  EXPECT_EQ(callbacks.finish(99999, "failed", "").error().code, "not_found");
+}
 
 HOTLINE_INSTANTIATE_STORE_TEST(AcdRepositoriesTest);
 

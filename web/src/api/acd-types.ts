@@ -17,10 +17,15 @@ export type AfterCall = { state: RequestedState; reason?: string } | RequestedSt
 
 export interface AgentCall {
   uuid: string
+  /** '' for calls that are not queue calls (reason `direct` / `outbound`). */
   queue: string
   /** Masked unless the viewer has calls.numbers. */
   caller: string
   since: string
+  /** A callback the caller asked for in the queue: the agent's phone rings first. */
+  callback?: boolean
+  /** The citizen's number for a callback offer (masked as other numbers). */
+  number?: string
 }
 
 export interface Agent {
@@ -30,7 +35,10 @@ export interface Agent {
   extension: string
   org_unit_id: number | null
   state: AgentState
-  /** The not-ready reason ('' otherwise); `no_answer` after an unanswered offer. */
+  /**
+   * The not-ready reason ('' otherwise); `no_answer` after an unanswered offer. In `talking`,
+   * `direct` (a call to the extension or an internal call) or `outbound` (the agent's own dial).
+   */
   reason: string
   /** When the current state began (ISO-8601 UTC). */
   since: string
@@ -41,12 +49,25 @@ export interface Agent {
   queues: string[]
 }
 
-/** GET /agents/me: the agent plus the enabled not-ready reasons. */
+export type TransferTargetKind = 'queue' | 'ivr'
+
+/** A transfer destination offered by the server: `queue:<name>`, `ivr:<flow>` or `ivr:<flow>#<node>`. */
+export interface TransferTarget {
+  kind: TransferTargetKind
+  target: string
+  /** Display name from the server. */
+  label: string
+}
+
+/** GET /agents/me: the agent plus the enabled not-ready reasons and the transfer targets. */
 export interface AgentMe extends Agent {
   reasons: string[]
+  /** Absent from older servers: the bar then offers the agent's own queues. */
+  transfer_targets?: TransferTarget[]
 }
 
 export type CallAction =
+  | 'answer'
   | 'hangup'
   | 'hold'
   | 'unhold'
@@ -227,6 +248,10 @@ export interface OfferedEvent {
   caller: string
   wait_seconds: number
   ring_timeout_seconds: number
+  /** A callback the caller asked for: once the agent answers, the server dials `number`. */
+  callback?: boolean
+  /** The citizen to call back (masked as other numbers). */
+  number?: string
 }
 
 export type CallLegState = 'talking' | 'held' | 'ended'

@@ -42,6 +42,8 @@ export const queuesApi = {
   update: (id: number, q: QueueInput) => http.put<Queue>(`/queues/${id}`, q),
   remove: (id: number) => http.del<void>(`/queues/${id}`),
   setMembers: (id: number, members: QueueMemberInput[]) => http.put<unknown>(`/queues/${id}/members`, members),
+  /** IVR message nodes a message overflow can send callers to ("flow#node"). */
+  messageTargets: () => http.get<Items<{ target: string; label: string }>>('/queues/message-targets'),
 }
 
 export const agentReasonsApi = {

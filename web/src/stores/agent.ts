@@ -105,6 +105,10 @@ export const useAgentStore = defineStore('agent', () => {
   const screenPopUuid = ref<string | null>(null)
   const screenPopLoading = ref(false)
   const screenPopError = ref<unknown>(null)
+  /** The screen pop's call is a callback the caller asked for (回呼 tag). */
+  const screenPopCallback = ref(false)
+  /** The offered call answered from the browser: the phone is being rung to pick up by itself. */
+  const answering = ref<string | null>(null)
   /** Action in flight (button spinner, double-click guard). */
   const busy = ref<string | null>(null)
   /** The last not-ready reason picked (F3 re-uses it). */
@@ -128,9 +132,12 @@ export const useAgentStore = defineStore('agent', () => {
     const prev = me.value
     const changed = !prev || prev.state !== a.state || prev.since !== a.since
     if (changed && prev) noteServerTime(a.since)
-    me.value = { ...a, reasons: prev?.reasons ?? [] }
-    if (a.state !== 'ringing') offer.value = null
-    else if (a.call && offer.value?.call !== a.call.uuid) {
+    // agent.state events carry neither the reasons nor the transfer targets: keep the loaded ones.
+    me.value = { ...a, reasons: prev?.reasons ?? [], transfer_targets: prev?.transfer_targets }
+    if (a.state !== 'ringing') {
+      offer.value = null
+      answering.value = null
+    } else if (a.call && offer.value?.call !== a.call.uuid) {
       // Ringing without the offer event (page reloaded while ringing): show the banner anyway;
       // the ring timeout is unknown, so there is no countdown.
       offer.value = {
@@ -139,6 +146,8 @@ export const useAgentStore = defineStore('agent', () => {
         caller: a.call.caller,
         wait_seconds: 0,
         ring_timeout_seconds: 0,
+        callback: a.call.callback,
+        number: a.call.number,
         receivedAt: Date.now(),
       }
     }
@@ -149,12 +158,16 @@ export const useAgentStore = defineStore('agent', () => {
         callState.value = null
         muted.value = false
       }
-    } else if (!callState.value) {
+    } else if (!callState.value || (prev?.call?.uuid && a.call?.uuid && prev.call.uuid !== a.call.uuid)) {
+      // Talking, or straight into another call: a fresh leg, neither held nor muted.
       callState.value = 'talking'
+      muted.value = false
     }
-    // A call we have no screen pop for (page reloaded during a call): fetch it.
+    // A call we have no screen pop for (page reloaded during a call): fetch it. Not for the
+    // agent's own outbound calls: the last inbound call's pop stays for the wrap-up work.
     const uuid = a.call?.uuid
-    if (uuid && uuid !== screenPopUuid.value && (a.state === 'ringing' || a.state === 'talking')) loadScreenPop(uuid)
+    const popWanted = a.state === 'ringing' || (a.state === 'talking' && a.reason !== 'outbound')
+    if (uuid && uuid !== screenPopUuid.value && popWanted) loadScreenPop(uuid, !!a.call?.callback)
   }
 
   async function load() {
@@ -170,7 +183,8 @@ export const useAgentStore = defineStore('agent', () => {
     }
   }
 
-  async function loadScreenPop(uuid: string) {
+  async function loadScreenPop(uuid: string, callback?: boolean) {
+    if (uuid !== screenPopUuid.value || callback !== undefined) screenPopCallback.value = !!callback
     screenPopUuid.value = uuid
     screenPopLoading.value = true
     screenPopError.value = null
@@ -180,7 +194,10 @@ export const useAgentStore = defineStore('agent', () => {
     } catch (e) {
       if (screenPopUuid.value === uuid) {
         screenPop.value = null
-        screenPopError.value = e
+        // A direct (non-queue) call may have no screen pop: show "no call info", not an error.
+        const none =
+          e instanceof ApiError && e.status === 404 && me.value?.state === 'talking' && me.value.reason === 'direct'
+        screenPopError.value = none ? null : e
       }
     } finally {
       if (screenPopUuid.value === uuid) screenPopLoading.value = false
@@ -204,16 +221,27 @@ export const useAgentStore = defineStore('agent', () => {
             ...me.value,
             state: 'ringing',
             since: new Date(serverNow()).toISOString(),
-            call: { uuid: o.call, queue: o.queue, caller: o.caller, since: new Date(serverNow()).toISOString() },
+            call: {
+              uuid: o.call,
+              queue: o.queue,
+              caller: o.caller,
+              since: new Date(serverNow()).toISOString(),
+              callback: o.callback,
+              number: o.number,
+            },
           }
         }
         consulting.value = false
         conferenced.value = false
-        loadScreenPop(o.call)
+        loadScreenPop(o.call, !!o.callback)
       }),
+      // The server's word on held / muted wins over the local guesses made after each command.
       ws.on('agent.call', (d) => {
         const c = d as CallEventData
-        if (!c) return
+        if (!c?.state) return
+        // The end of another leg (a consultation cancelled) must not end the agent's own call.
+        const current = me.value?.call?.uuid
+        if (c.state === 'ended' && c.call && current && c.call !== current) return
         callState.value = c.state
         muted.value = !!c.muted && c.state !== 'ended'
         if (c.state === 'ended') {
@@ -241,6 +269,8 @@ export const useAgentStore = defineStore('agent', () => {
     conferenced.value = false
     screenPop.value = null
     screenPopUuid.value = null
+    screenPopCallback.value = false
+    answering.value = null
   }
 
   /**
@@ -295,7 +325,9 @@ export const useAgentStore = defineStore('agent', () => {
       () => agentsApi.callAction(action, body),
       false,
     )
-    // Local bookkeeping the events do not carry.
+    // The phone now rings again with auto-answer; the banner waits for the state to move on.
+    if (action === 'answer') answering.value = me.value?.call?.uuid ?? offer.value?.call ?? null
+    // Local bookkeeping until the agent.call events say otherwise.
     if (action === 'consult') consulting.value = true
     if (action === 'complete_transfer' || action === 'cancel_consult' || action === 'transfer') consulting.value = false
     if (action === 'conference') conferenced.value = true
@@ -318,6 +350,8 @@ export const useAgentStore = defineStore('agent', () => {
     screenPopUuid,
     screenPopLoading,
     screenPopError,
+    screenPopCallback,
+    answering,
     busy,
     lastReason,
     state,

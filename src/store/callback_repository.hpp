@@ -1,0 +1,31 @@
+#pragma once
+// Callbacks callers asked for in a queue (queue.callback_key or a callback overflow): waiting
+// ones are restored after a restart with their place in the queue.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "store/acd_models.hpp"
+#include "store/database.hpp"
+
+namespace hotline::store {
+
+class CallbackRepository {
+ public:
+  explicit CallbackRepository(Database& db) : db_(db) {}
+
+  Result<Id> create(const Callback& callback);  // "constraint": empty number, unknown status
+  Result<std::optional<Callback>> find(Id id);
+  // Waiting or dialling (a restart interrupted the dialling), oldest place first.
+  Result<std::vector<Callback>> open();
+  // A dialling attempt: status dialling, attempts + 1, the agent and the call dialling it.
+  Status dialling(Id id, Id agent_id, const std::string& callback_call_uuid);
+  // Errors: "not_found". `outcome` says why (answered, no_answer, busy, agent_no_answer, ...).
+  Status finish(Id id, const std::string& status, const std::string& outcome);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace hotline::store
