@@ -15,6 +15,7 @@
 
 #include "baresip_process.hpp"
 #include "daemon_process.hpp"
+#include "scratch_dir.hpp"
 #include "tone_analysis.hpp"
 
 namespace hotline::test {
@@ -30,26 +31,6 @@ constexpr double kCallerTone = 440;
 constexpr double kPhoneTone = 1000;
 // The caller's WAV ends after this long and baresip then hangs up: the call's length.
 constexpr double kCallerSeconds = 6;
-
-// A temporary directory, removed with everything in it at the end of the scope.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("hotline-baresip-call-" + std::to_string(::getpid()) + "-" + name)) {
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The real daemon (SQLite, demo data), recording calls as WAV so libsndfile can read them.
 class BaresipCallTest : public ::testing::Test {

@@ -18,6 +18,7 @@
 
 #include "baresip_process.hpp"
 #include "daemon_process.hpp"
+#include "scratch_dir.hpp"
 #include "tone_analysis.hpp"
 
 namespace hotline::test {
@@ -28,26 +29,6 @@ using std::chrono::seconds;
 
 constexpr const char* kDemoPassword = "Hotline@2026";
 constexpr const char* kPhonePassword = "Phone#1001";
-
-// A temporary directory, removed with everything in it at the end of the scope.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("hotline-baresip-test-" + std::to_string(::getpid()) + "-" + name)) {
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);

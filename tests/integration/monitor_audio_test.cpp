@@ -13,6 +13,7 @@
 
 #include "baresip_process.hpp"
 #include "daemon_process.hpp"
+#include "scratch_dir.hpp"
 #include "tone_analysis.hpp"
 
 namespace hotline::test {
@@ -28,25 +29,6 @@ constexpr double kCallerTone = 440;
 constexpr double kAgentTone = 1000;
 constexpr double kSupervisorTone = 1700;
 constexpr auto kPhase = seconds(5);
-
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("hotline-monitor-" + std::to_string(::getpid()) + "-" + name)) {
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The share of `freq_hz` in what a phone heard between `from` and `to` after its call started.
 double share_of(const WavAudio& heard, double freq_hz, double from_s, double to_s) {
