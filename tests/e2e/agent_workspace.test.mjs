@@ -7,7 +7,8 @@
 // phone again asking it to answer by itself (Call-Info answer-after=0), which it does; the screen
 // pop shows the call (queue, masked number). agent1 hangs up from the soft phone bar; the citizen, still on the line, hears the satisfaction
 // survey and presses 1, and the rating is stored against agent1's extension. The bar shows
-// 话后处理, then agent1 ends it early and is 示闲 again.
+// 话后处理, then agent1 ends it early and is 示闲 again. Last, agent1 dials a citizen from the bar
+// (F8): the phone answers by itself, then the carrier on the trunk answers.
 //
 // Run from anywhere (see tests/e2e/README.md):
 //   node tests/e2e/agent_workspace.test.mjs
@@ -59,7 +60,7 @@ async function apiAs(base, user) {
   }
 }
 
-test('an agent takes a queued call from the browser; the caller rates it after the agent hangs up', { timeout: 280_000 }, async () => {
+test('an agent takes a queued call from the browser, the caller rates it after the agent hangs up, then the agent dials out', { timeout: 280_000 }, async () => {
   let daemon
   let browser
   let page
@@ -146,6 +147,34 @@ test('an agent takes a queued call from the browser; the caller rates it after t
     const endWrapUp = page.locator(tid('softphone-end-wrap-up'))
     if (await endWrapUp.isEnabled().catch(() => false)) await endWrapUp.click()
     await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.state === 'ready', tid('softphone'), { timeout: 10_000 })
+    log('agent1 ready again')
+
+    // Click-to-dial (F8): agent1's phone answers by itself (it checks the auto-answer header)
+    // and talks for 2 s; the carrier, listening where the demo trunk now points, answers the
+    // citizen's leg and checks the trunk's caller ID.
+    const carrierPort = await freePort()
+    const trunks = await admin('GET', 'trunks')
+    const trunk = trunks.body.items.find((t) => t.name === 'demo-carrier')
+    assert.ok(trunk, JSON.stringify(trunks.body))
+    assert.equal((await admin('PUT', `trunks/${trunk.id}`, { proxy: `127.0.0.2:${carrierPort}` })).status, 200)
+    const carrier = sipp(daemon, { scenario: path.join(SIPP_DIR, 'carrier_answer.xml'), ip: '127.0.0.2', port: carrierPort, service: 'x' })
+    const dialPhone = sipp(daemon, {
+      scenario: path.join(SIPP_DIR, 'uas_auto_answer.xml'), port: phonePort, service: AGENT.extension, extra: ['-d', '2000'],
+    })
+    await sleep(500) // both SIPp processes listening
+    await page.keyboard.press('F8')
+    const dialog = page.locator(tid('softphone-target-dialog'))
+    await dialog.waitFor({ state: 'visible' })
+    await dialog.locator(tid('softphone-target-input')).fill('13800138000')
+    await dialog.locator(tid('softphone-target-submit')).click()
+    await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.state === 'talking', tid('softphone'), { timeout: 10_000 })
+    log('agent1 dialling out')
+    assert.equal((await dialPhone).code, 0, 'the phone answered by itself and hung up')
+    assert.equal((await carrier).code, 0, 'the carrier answered with the trunk caller ID')
+    await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.state === 'ready', tid('softphone'), { timeout: 10_000 })
+    const outbound = await admin('GET', 'calls?direction=outbound')
+    assert.equal(outbound.body.total, 1, JSON.stringify(outbound.body))
+    assert.equal(outbound.body.items[0].answered_by, AGENT.extension)
     log('PASS')
   } catch (e) {
     await reportFailure(page, daemon)
