@@ -143,10 +143,12 @@ void AcdService::offer_callback(PendingCallback& callback, const Offer& offer) {
     return;
   }
   callback.live_uuid = *placed;
+  // One attempt, whoever answers (the first agent rung is recorded).
+  boost::asio::post(writer_,
+                    [this, id = callback.id, agent = callback.ringing.front(), live = *placed] {
+                      if (*id) (void)store::CallbackRepository(db_).dialling(*id, agent, live);
+                    });
   for (const auto agent : callback.ringing) {
-    boost::asio::post(writer_, [this, id = callback.id, agent, live = *placed] {
-      if (*id) (void)store::CallbackRepository(db_).dialling(*id, agent, live);
-    });
     events_.publish({"agent.offered",
                      {{"call", callback.uuid},
                       {"queue", callback.queue},
