@@ -71,11 +71,11 @@ Result<std::string> CallService::originate(const OriginateRequest& request,
         leg && !first)
       first = leg;
   }
-  originations_[call.uuid] = {*destination, std::move(observer), first};
-  if (!first) {
+  if (!first) {  // the error answers the request: no progress is reported
     end_call(call, "failed", "no_reachable_contact", "system");
     return Error{"unavailable", "the phone of " + request.extension + " cannot be reached"};
   }
+  originations_[call.uuid] = {*destination, std::move(observer), first};
   arm_ring_timer(call, request.agent_ring_seconds > 0 ? request.agent_ring_seconds
                                                       : config_.calls.ring_timeout_seconds);
   publish(call, "ringing");
