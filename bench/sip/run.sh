@@ -31,7 +31,8 @@
 # (cps: the measured rate of the highest rate tried without a failed call, failed then 0; when
 # no rate passed, cps=na and failed is the failures at CPS; mem_kb_per_call: that rate's run)
 # Environment: HOTLINED or HOTLINE_BENCH_HOTLINED (build/hotlined, built when missing),
-# HOTLINE_BENCH_REG_RATES ("250 500 1000 2000 4000"), HOTLINE_BENCH_SKIP_REG=1 (no part a),
+# HOTLINE_BENCH_REG_RATES ("250 500 1000 2000 4000"; a rate may repeat), HOTLINE_BENCH_SKIP_REG=1
+# (no part a), HOTLINE_BENCH_SKIP_CALLS=1 (no part b),
 # HOTLINE_BENCH_HOLD_MS (1000), HOTLINE_BENCH_RECORD (1), HOTLINE_BENCH_MAX_CHANNELS (10000),
 # HOTLINE_BENCH_CPS_STEPS ("1000 750 500 350 250 150 100 50 25 10"), HOTLINE_BENCH_RTP_PORTS
 # (20000-29999), HOTLINE_BENCH_LOG_LEVEL (warn), HOTLINE_BENCH_DRAIN_SECONDS (300: longest wait
@@ -49,6 +50,7 @@ read -r -a REG_RATES <<<"${HOTLINE_BENCH_REG_RATES:-250 500 1000 2000 4000}"
 HOLD_MS=${HOTLINE_BENCH_HOLD_MS:-1000}
 DIRECT=${HOTLINE_BENCH_SIP_DIRECT:-0}
 SKIP_REG=${HOTLINE_BENCH_SKIP_REG:-0}
+SKIP_CALLS=${HOTLINE_BENCH_SKIP_CALLS:-0}
 RECORD=${HOTLINE_BENCH_RECORD:-1}
 MAX_CHANNELS=${HOTLINE_BENCH_MAX_CHANNELS:-10000}
 read -r -a CPS_STEPS <<<"${HOTLINE_BENCH_CPS_STEPS:-1000 750 500 350 250 150 100 50 25 10}"
@@ -185,7 +187,9 @@ if [[ "$DIRECT" != 1 && "$SKIP_REG" != 1 ]]; then
     ok=${ok:-0}
     failed=${failed:-$total}
     per_s=$(div "$ok" "$wall" "%.1f")
-    echo "register rate=$rate sent=$total ok=$ok failed=$failed seconds=$(printf %.2f "$wall") per_s=$per_s"
+    # hotlined's VmRSS after each step: it follows the transactions still lingering (32 s after
+    # each answer, RFC 3261 Timer J), so repeating a rate shows whether memory keeps growing.
+    echo "register rate=$rate sent=$total ok=$ok failed=$failed seconds=$(printf %.2f "$wall") per_s=$per_s rss_kb=$(rss_kb "$daemon")"
     if [[ "$failed" -eq 0 ]] && awk -v p="$per_s" -v b="$best" 'BEGIN { exit !(p > b) }'; then
       best=$per_s
     fi
@@ -199,6 +203,11 @@ if [[ "$DIRECT" != 1 && "$SKIP_REG" != 1 ]]; then
   reg_per_s=$(printf %.0f "$best")
 fi
 
+
+if [[ "$SKIP_CALLS" == 1 ]]; then
+  echo "RESULT cps=na failed=na reg_per_s=$reg_per_s mem_kb_per_call=na"
+  exit 0
+fi
 
 # ---- b) calls per second through the trunk, hotlined and a registered agent phone
 uas_port=$(free_port 127.0.0.1)

@@ -143,11 +143,12 @@ void AcdService::offer_callback(PendingCallback& callback, const Offer& offer) {
     return;
   }
   callback.live_uuid = *placed;
-  // One attempt, whoever answers (the first agent rung is recorded).
-  boost::asio::post(writer_,
-                    [this, id = callback.id, agent = callback.ringing.front(), live = *placed] {
-                      if (*id) (void)store::CallbackRepository(db_).dialling(*id, agent, live);
-                    });
+  // One attempt, whoever answers; with several phones ringing, the one who answers is recorded.
+  std::optional<store::Id> rung;
+  if (callback.ringing.size() == 1) rung = callback.ringing.front();
+  boost::asio::post(writer_, [this, id = callback.id, rung, live = *placed] {
+    if (*id) (void)store::CallbackRepository(db_).dialling(*id, rung, live);
+  });
   for (const auto agent : callback.ringing) {
     events_.publish({"agent.offered",
                      {{"call", callback.uuid},
@@ -178,6 +179,10 @@ void AcdService::callback_progress(const std::string& key,
                     answered.error().message);
       return;
     }
+    if (callback.ringing.size() > 1)
+      boost::asio::post(writer_, [this, id = callback.id, taken = *agent] {
+        if (*id) (void)store::CallbackRepository(db_).taken_by(*id, taken);
+      });
     callback.ringing.clear();
     AgentCall on_call;
     on_call.uuid = progress.uuid;

@@ -91,15 +91,34 @@ Result<std::vector<Callback>> CallbackRepository::open() {
   }
 }
 
-Status CallbackRepository::dialling(Id id, Id agent_id, const std::string& callback_call_uuid) {
+Status CallbackRepository::dialling(Id id, std::optional<Id> agent_id,
+                                    const std::string& callback_call_uuid) {
+  try {
+    soci::session sql(db_.pool());
+    const long long now = now_ms();
+    long long wanted = id;
+    OptionalParam<long long> agent(agent_id);
+    soci::statement st =
+        (sql.prepare << "UPDATE callbacks SET status = 'dialling', attempts = attempts + 1, "
+                        "agent_id = :a, callback_call_uuid = :u, updated_at = :t WHERE id = :id",
+         soci::use(agent.value, agent.ind), soci::use(callback_call_uuid), soci::use(now),
+         soci::use(wanted));
+    st.execute(true);
+    if (st.get_affected_rows() == 0) return Error{"not_found", "no such callback"};
+    return ok_status();
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+Status CallbackRepository::taken_by(Id id, Id agent_id) {
   try {
     soci::session sql(db_.pool());
     const long long now = now_ms();
     long long wanted = id, agent = agent_id;
-    soci::statement st =
-        (sql.prepare << "UPDATE callbacks SET status = 'dialling', attempts = attempts + 1, "
-                        "agent_id = :a, callback_call_uuid = :u, updated_at = :t WHERE id = :id",
-         soci::use(agent), soci::use(callback_call_uuid), soci::use(now), soci::use(wanted));
+    soci::statement st = (sql.prepare << "UPDATE callbacks SET agent_id = :a, updated_at = :t "
+                                         "WHERE id = :id",
+                          soci::use(agent), soci::use(now), soci::use(wanted));
     st.execute(true);
     if (st.get_affected_rows() == 0) return Error{"not_found", "no such callback"};
     return ok_status();

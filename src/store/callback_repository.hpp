@@ -19,8 +19,11 @@ class CallbackRepository {
   Result<std::optional<Callback>> find(Id id);
   // Waiting or dialling (a restart interrupted the dialling), oldest place first.
   Result<std::vector<Callback>> open();
-  // A dialling attempt: status dialling, attempts + 1, the agent and the call dialling it.
-  Status dialling(Id id, Id agent_id, const std::string& callback_call_uuid);
+  // A dialling attempt: status dialling, attempts + 1, the call dialling it and the agent whose
+  // phone rings (none when several ring at once: taken_by names the one who answers).
+  Status dialling(Id id, std::optional<Id> agent_id, const std::string& callback_call_uuid);
+  // The agent who answered the callback's ring and dials the citizen.
+  Status taken_by(Id id, Id agent_id);
   // Errors: "not_found". `outcome` says why (answered, no_answer, busy, agent_no_answer, ...).
   Status finish(Id id, const std::string& status, const std::string& outcome);
 

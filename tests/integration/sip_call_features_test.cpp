@@ -2,8 +2,8 @@
 // call of sip_call_test.cpp: the carrier trunk (SIPp at 127.0.0.2, the demo IP-peer trunk)
 // calls the demo's direct line 84038438, which the demo routes to extension 1001 (SIPp phones on
 // 127.0.0.1, registered with the demo SIP password). Covers hold and resume by re-INVITE, blind
-// transfer by REFER, the caller's session timer, the ring timeout and ringing every contact of
-// an extension at once.
+// transfer by REFER, the caller's session timer, the ring timeout, ringing every contact of
+// an extension at once, and what the caller hears before the answer (ringback, early media).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,12 +19,17 @@
 #include <thread>
 
 #include "api_test_fixture.hpp"
+#include "rtp_listener.hpp"
+#include "scratch_dir.hpp"
 #include "sipp_runner.hpp"
+#include "tone_analysis.hpp"
+#include "tone_pcap.hpp"
 
 namespace hotline::test {
 namespace {
 
 namespace fs = std::filesystem;
+using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 // The demo's direct line to extension 1001 (84038437 itself is answered by the IVR).
@@ -280,6 +285,54 @@ TEST_P(SipCallFeaturesTest, EveryContactRingsAndTheFirstToAnswerWins) {
   EXPECT_EQ(loser_leg["party"], "1001") << record["legs"].dump();
   EXPECT_NE(loser_leg["final_status"], 200) << record["legs"].dump();
   EXPECT_TRUE(loser_leg["answered_at"].is_null()) << record["legs"].dump();
+}
+
+// Before the answer the caller hears the daemon's own ringback (450 Hz, 1 s on, 4 s off) while
+// the phone only rings (180 without SDP).
+TEST_P(SipCallFeaturesTest, TheCallerHearsRingbackWhileThePhoneRings) {
+  const RtpListener caller_media("127.0.0.2");
+  auto phone_run = phone({.scenario = "uas_slow_answer.xml",
+                          .local_port = phone_port_,
+                          .replace = {{"[ring_ms]", "2500"}}});
+  const auto caller = trunk("uac_trunk_listen.xml", 1000,
+                            {{"[caller_rtp_port]", std::to_string(caller_media.port())}});
+  const auto callee = phone_run.get();
+  EXPECT_EQ(callee.exit_code, 0) << callee.output;
+  ASSERT_EQ(caller.exit_code, 0) << caller.output;
+
+  const auto ringing = caller_media.pcmu_audio(milliseconds(100), milliseconds(900));
+  ASSERT_GT(ringing.size(), 4000u) << caller_media.packets() << " RTP packets reached the caller";
+  EXPECT_GT(tone_power_ratio(ringing, 8000, 450), 0.8);
+  const auto record = last_call("answered");
+  EXPECT_LT(event_index(record, "early_media"), 0) << record["events"].dump();
+}
+
+// A phone that sends early media (183 with SDP, then audio) is heard by the caller instead of
+// the daemon's ringback, before the answer.
+TEST_P(SipCallFeaturesTest, ThePhonesEarlyMediaReachesTheCallerBeforeTheAnswer) {
+  constexpr double kPhoneTone = 1000;
+  const ScratchDir scratch("early-media");
+  const auto tone = (scratch.path() / "tone.pcap").string();
+  write_tone_pcap(tone, kPhoneTone, 4);
+  const RtpListener caller_media("127.0.0.2");
+  auto phone_run = phone({.scenario = "uas_early_media.xml",
+                          .local_port = phone_port_,
+                          .replace = {{"[ring_ms]", "2500"}, {"[tone_pcap]", tone}}});
+  const auto caller = trunk("uac_trunk_listen.xml", 1000,
+                            {{"[caller_rtp_port]", std::to_string(caller_media.port())}});
+  const auto callee = phone_run.get();
+  EXPECT_EQ(callee.exit_code, 0) << callee.output;
+  ASSERT_EQ(caller.exit_code, 0) << caller.output;
+
+  const auto early = caller_media.pcmu_audio(milliseconds(300), milliseconds(2000));
+  ASSERT_GT(early.size(), 8000u) << caller_media.packets() << " RTP packets reached the caller";
+  EXPECT_GT(tone_power_ratio(early, 8000, kPhoneTone), 0.8);
+  EXPECT_LT(tone_power_ratio(early, 8000, 450), 0.05);  // no ringback over it
+  const auto record = last_call("answered");
+  const auto event = find_event(record, "early_media");
+  ASSERT_FALSE(event.is_null()) << record["events"].dump();
+  EXPECT_EQ(event["detail"]["party"], "1001");
+  EXPECT_LT(event_index(record, "early_media"), event_index(record, "answered"));
 }
 
 HOTLINE_INSTANTIATE_API_TEST(SipCallFeaturesTest);

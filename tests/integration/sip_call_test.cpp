@@ -172,8 +172,9 @@ TEST_P(SipCallTest, CallsOverTheTrunkChannelLimitGet503) {
   auto first =
       std::async(std::launch::async, [&] { return call("uas_answer.xml", "uac_trunk_call.xml"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  const auto second = run_sipp(daemon_->sip_port(),
-                               {"uac_refused.xml", "127.0.0.2", 0, kPublicNumber, "", 1, "503"});
+  // 503 with Retry-After: 30 (the default calls.trunk_retry_after_seconds).
+  const auto second =
+      run_sipp(daemon_->sip_port(), {"uac_shed.xml", "127.0.0.2", 0, kPublicNumber, "", 1, "30"});
   EXPECT_EQ(second.exit_code, 0) << second.output;
   const auto [phone, caller] = first.get();
   EXPECT_EQ(caller.exit_code, 0) << caller.output;
@@ -241,8 +242,9 @@ TEST_P(SipOverloadTest, CallsBeyondTheCallLimitAreShedWith503) {
   auto first =
       std::async(std::launch::async, [&] { return call("uas_answer.xml", "uac_trunk_call.xml"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  const auto second = run_sipp(daemon_->sip_port(),
-                               {"uac_refused.xml", "127.0.0.2", 0, kPublicNumber, "", 1, "503"});
+  // 503 with Retry-After: 7, as configured.
+  const auto second =
+      run_sipp(daemon_->sip_port(), {"uac_shed.xml", "127.0.0.2", 0, kPublicNumber, "", 1, "7"});
   EXPECT_EQ(second.exit_code, 0) << second.output;
   const auto [phone, caller] = first.get();
   EXPECT_EQ(caller.exit_code, 0) << caller.output;

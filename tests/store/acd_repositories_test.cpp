@@ -305,6 +305,13 @@ TEST_P(AcdRepositoriesTest, CallbacksKeepTheirPlaceAndEveryAttempt) {
   EXPECT_EQ((*dialling)->callback_call_uuid, "out-1");
   EXPECT_EQ(callbacks.open()->size(), 2u);  // a restart dials it again
 
+  // Ring-all: several phones ring, nobody is recorded until one answers.
+  ASSERT_TRUE(callbacks.dialling(*later_id, std::nullopt, "out-2").ok());
+  EXPECT_EQ((*callbacks.find(*later_id))->agent_id, std::nullopt);
+  ASSERT_TRUE(callbacks.taken_by(*later_id, agent).ok());
+  EXPECT_EQ((*callbacks.find(*later_id))->agent_id, agent);
+  EXPECT_EQ(callbacks.taken_by(99999, agent).error().code, "not_found");
+
   ASSERT_TRUE(callbacks.finish(*earlier_id, "completed", "answered").ok());
   ASSERT_TRUE(callbacks.finish(*later_id, "failed", "no_answer").ok());
   EXPECT_TRUE(callbacks.open()->empty());
