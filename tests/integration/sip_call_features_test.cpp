@@ -3,7 +3,8 @@
 // calls the demo's direct line 84038438, which the demo routes to extension 1001 (SIPp phones on
 // 127.0.0.1, registered with the demo SIP password). Covers hold and resume by re-INVITE, blind
 // transfer by REFER, the caller's session timer, the ring timeout, ringing every contact of
-// an extension at once, and what the caller hears before the answer (ringback, early media).
+// an extension at once, what the caller hears before the answer (ringback, early media) and a
+// phone's codec change mid-call.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -333,6 +334,37 @@ TEST_P(SipCallFeaturesTest, ThePhonesEarlyMediaReachesTheCallerBeforeTheAnswer) 
   ASSERT_FALSE(event.is_null()) << record["events"].dump();
   EXPECT_EQ(event["detail"]["party"], "1001");
   EXPECT_LT(event_index(record, "early_media"), event_index(record, "answered"));
+}
+
+// A phone that changes codec mid-call with a re-INVITE (PCMA to PCMU) is answered by the daemon
+// alone: the caller's leg is not touched and keeps hearing the phone, before and after.
+TEST_P(SipCallFeaturesTest, APhoneChangesCodecMidCallAndTheCallerKeepsHearingIt) {
+  constexpr double kBeforeTone = 1000;
+  constexpr double kAfterTone = 600;
+  const ScratchDir scratch("codec-change");
+  const auto before = (scratch.path() / "pcma.pcap").string();
+  const auto after = (scratch.path() / "pcmu.pcap").string();
+  write_tone_pcap(before, kBeforeTone, 3, G711::pcma);
+  write_tone_pcap(after, kAfterTone, 3, G711::pcmu);
+  const RtpListener caller_media("127.0.0.2");
+  auto phone_run =
+      phone({.scenario = "uas_codec_change.xml",
+             .local_port = phone_port_,
+             .replace = {{"[tone_a]", before}, {"[tone_u]", after}, {"[phase_ms]", "3000"}}});
+  const auto caller = trunk("uac_trunk_listen.xml", 7000,
+                            {{"[caller_rtp_port]", std::to_string(caller_media.port())}});
+  const auto callee = phone_run.get();
+  EXPECT_EQ(callee.exit_code, 0) << callee.output;  // its scenario checks the 200 chose PCMU
+  ASSERT_EQ(caller.exit_code, 0) << caller.output;
+
+  const auto first = caller_media.pcmu_audio(milliseconds(500), milliseconds(2500));
+  const auto second = caller_media.pcmu_audio(milliseconds(3700), milliseconds(5700));
+  ASSERT_GT(first.size(), 8000u) << caller_media.packets() << " RTP packets reached the caller";
+  ASSERT_GT(second.size(), 8000u) << caller_media.packets() << " RTP packets reached the caller";
+  EXPECT_GT(tone_power_ratio(first, 8000, kBeforeTone), 0.8);
+  EXPECT_GT(tone_power_ratio(second, 8000, kAfterTone), 0.8);
+  const auto record = last_call("answered");
+  EXPECT_LT(event_index(record, "hold"), 0) << record["events"].dump();  // not a hold
 }
 
 HOTLINE_INSTANTIATE_API_TEST(SipCallFeaturesTest);
