@@ -11,6 +11,10 @@ if(HOTLINE_SANITIZE)
                                                    # SOCI does not export the typeinfo the vptr check needs.
                                                    -fno-sanitize=vptr)
   target_link_options(hotline_options INTERFACE -fsanitize=address,undefined)
+  # The sanitized build is the test build: -O1 (what ASan recommends) and line tables only
+  # (-g1: stack traces keep functions, files and lines) halve its compile time against the
+  # build type's -O2 -g. They come after the build type's flags, so they win.
+  target_compile_options(hotline_options INTERFACE -O1 -g1)
 endif()
 
 set(HOTLINE_VERSION ${PROJECT_VERSION})

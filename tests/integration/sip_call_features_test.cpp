@@ -16,6 +16,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -96,6 +97,21 @@ class SipCallFeaturesTest : public ApiTest {
                                           .replace = std::move(replace),
                                           .pause_ms = pause_ms,
                                           .timeout_s = timeout_s});
+  }
+
+  // The carrier calls with its media on a port the test listens on (uac_trunk_listen.xml, hung
+  // up `hold_ms` after the answer) while `phone_args` runs as 1001; both scenarios must pass.
+  // Returns what reached the caller.
+  std::unique_ptr<RtpListener> call_and_listen(SippArgs phone_args, int hold_ms) {
+    auto caller_media = std::make_unique<RtpListener>("127.0.0.2");
+    phone_args.local_port = phone_port_;
+    auto phone_run = phone(std::move(phone_args));
+    const auto caller = trunk("uac_trunk_listen.xml", hold_ms,
+                              {{"[caller_rtp_port]", std::to_string(caller_media->port())}});
+    const auto callee = phone_run.get();
+    EXPECT_EQ(callee.exit_code, 0) << callee.output;
+    EXPECT_EQ(caller.exit_code, 0) << caller.output;
+    return caller_media;
   }
 
   // The newest call record, once it has ended (records are written off the SIP path).
@@ -291,18 +307,12 @@ TEST_P(SipCallFeaturesTest, EveryContactRingsAndTheFirstToAnswerWins) {
 // Before the answer the caller hears the daemon's own ringback (450 Hz, 1 s on, 4 s off) while
 // the phone only rings (180 without SDP).
 TEST_P(SipCallFeaturesTest, TheCallerHearsRingbackWhileThePhoneRings) {
-  const RtpListener caller_media("127.0.0.2");
-  auto phone_run = phone({.scenario = "uas_slow_answer.xml",
-                          .local_port = phone_port_,
-                          .replace = {{"[ring_ms]", "2500"}}});
-  const auto caller = trunk("uac_trunk_listen.xml", 1000,
-                            {{"[caller_rtp_port]", std::to_string(caller_media.port())}});
-  const auto callee = phone_run.get();
-  EXPECT_EQ(callee.exit_code, 0) << callee.output;
-  ASSERT_EQ(caller.exit_code, 0) << caller.output;
+  const auto caller_media = call_and_listen(
+      {.scenario = "uas_slow_answer.xml", .replace = {{"[ring_ms]", "2500"}}}, 1000);
+  ASSERT_FALSE(HasFailure());
 
-  const auto ringing = caller_media.pcmu_audio(milliseconds(100), milliseconds(900));
-  ASSERT_GT(ringing.size(), 4000u) << caller_media.packets() << " RTP packets reached the caller";
+  const auto ringing = caller_media->pcmu_audio(milliseconds(100), milliseconds(900));
+  ASSERT_GT(ringing.size(), 4000u) << caller_media->packets() << " RTP packets reached the caller";
   EXPECT_GT(tone_power_ratio(ringing, 8000, 450), 0.8);
   const auto record = last_call("answered");
   EXPECT_LT(event_index(record, "early_media"), 0) << record["events"].dump();
@@ -315,18 +325,14 @@ TEST_P(SipCallFeaturesTest, ThePhonesEarlyMediaReachesTheCallerBeforeTheAnswer) 
   const ScratchDir scratch("early-media");
   const auto tone = (scratch.path() / "tone.pcap").string();
   write_tone_pcap(tone, kPhoneTone, 4);
-  const RtpListener caller_media("127.0.0.2");
-  auto phone_run = phone({.scenario = "uas_early_media.xml",
-                          .local_port = phone_port_,
-                          .replace = {{"[ring_ms]", "2500"}, {"[tone_pcap]", tone}}});
-  const auto caller = trunk("uac_trunk_listen.xml", 1000,
-                            {{"[caller_rtp_port]", std::to_string(caller_media.port())}});
-  const auto callee = phone_run.get();
-  EXPECT_EQ(callee.exit_code, 0) << callee.output;
-  ASSERT_EQ(caller.exit_code, 0) << caller.output;
+  const auto caller_media =
+      call_and_listen({.scenario = "uas_early_media.xml",
+                       .replace = {{"[ring_ms]", "2500"}, {"[tone_pcap]", tone}}},
+                      1000);
+  ASSERT_FALSE(HasFailure());
 
-  const auto early = caller_media.pcmu_audio(milliseconds(300), milliseconds(2000));
-  ASSERT_GT(early.size(), 8000u) << caller_media.packets() << " RTP packets reached the caller";
+  const auto early = caller_media->pcmu_audio(milliseconds(300), milliseconds(2000));
+  ASSERT_GT(early.size(), 8000u) << caller_media->packets() << " RTP packets reached the caller";
   EXPECT_GT(tone_power_ratio(early, 8000, kPhoneTone), 0.8);
   EXPECT_LT(tone_power_ratio(early, 8000, 450), 0.05);  // no ringback over it
   const auto record = last_call("answered");
@@ -346,21 +352,17 @@ TEST_P(SipCallFeaturesTest, APhoneChangesCodecMidCallAndTheCallerKeepsHearingIt)
   const auto after = (scratch.path() / "pcmu.pcap").string();
   write_tone_pcap(before, kBeforeTone, 3, G711::pcma);
   write_tone_pcap(after, kAfterTone, 3, G711::pcmu);
-  const RtpListener caller_media("127.0.0.2");
-  auto phone_run =
-      phone({.scenario = "uas_codec_change.xml",
-             .local_port = phone_port_,
-             .replace = {{"[tone_a]", before}, {"[tone_u]", after}, {"[phase_ms]", "3000"}}});
-  const auto caller = trunk("uac_trunk_listen.xml", 7000,
-                            {{"[caller_rtp_port]", std::to_string(caller_media.port())}});
-  const auto callee = phone_run.get();
-  EXPECT_EQ(callee.exit_code, 0) << callee.output;  // its scenario checks the 200 chose PCMU
-  ASSERT_EQ(caller.exit_code, 0) << caller.output;
+  // The phone's scenario checks that the 200 to its re-INVITE chose PCMU.
+  const auto caller_media = call_and_listen(
+      {.scenario = "uas_codec_change.xml",
+       .replace = {{"[tone_a]", before}, {"[tone_u]", after}, {"[phase_ms]", "3000"}}},
+      7000);
+  ASSERT_FALSE(HasFailure());
 
-  const auto first = caller_media.pcmu_audio(milliseconds(500), milliseconds(2500));
-  const auto second = caller_media.pcmu_audio(milliseconds(3700), milliseconds(5700));
-  ASSERT_GT(first.size(), 8000u) << caller_media.packets() << " RTP packets reached the caller";
-  ASSERT_GT(second.size(), 8000u) << caller_media.packets() << " RTP packets reached the caller";
+  const auto first = caller_media->pcmu_audio(milliseconds(500), milliseconds(2500));
+  const auto second = caller_media->pcmu_audio(milliseconds(3700), milliseconds(5700));
+  ASSERT_GT(first.size(), 8000u) << caller_media->packets() << " RTP packets reached the caller";
+  ASSERT_GT(second.size(), 8000u) << caller_media->packets() << " RTP packets reached the caller";
   EXPECT_GT(tone_power_ratio(first, 8000, kBeforeTone), 0.8);
   EXPECT_GT(tone_power_ratio(second, 8000, kAfterTone), 0.8);
   const auto record = last_call("answered");
