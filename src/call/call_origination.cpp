@@ -118,18 +118,7 @@ void CallService::on_origin_agent_response(Call& call, Leg& leg,
     leg.state = LegState::answered;
     return end_leg(call, leg);
   }
-  if (auto accepted = accept_answer_body(media_, leg, response.body); !accepted) {
-    spdlog::warn("calls: {}: unusable answer from {}: {}", call.uuid, leg.party,
-                 accepted.error().message);
-    leg.state = LegState::answered;
-    leg.final_status = 488;
-    return end_call(call, "failed", "sdp_not_acceptable", "caller");
-  }
-  leg.state = LegState::answered;
-  leg.answered_at = now_ms();
-  leg.final_status = response.status;
-  take_timer(leg, response.timer, false, false);
-  schedule_session_timer(call, leg);
+  if (!take_originated_answer(call, leg, response, "caller")) return;
   origination.agent = &leg;
   call.record.answered_by = leg.party;  // ring-all: whoever answered
   engage(call, leg);
@@ -181,24 +170,31 @@ void CallService::on_dialled_party_response(Call& call, Leg& leg,
                     cause_text(response.status, response.phrase), "callee");
   }
   if (leg.state == LegState::answered) return;  // the answer to our refresh
-  if (auto accepted = accept_answer_body(media_, leg, response.body); !accepted) {
-    spdlog::warn("calls: {}: unusable answer from {}: {}", call.uuid, leg.party,
-                 accepted.error().message);
-    leg.state = LegState::answered;
-    leg.final_status = 488;
-    return end_call(call, "failed", "sdp_not_acceptable", "callee");
-  }
-  leg.state = LegState::answered;
-  leg.answered_at = now_ms();
-  leg.final_status = response.status;
+  if (!take_originated_answer(call, leg, response, "callee")) return;
   leg.acked = true;  // we sent the ACK: no caller ACK to wait for
-  take_timer(leg, response.timer, false, false);
-  schedule_session_timer(call, leg);
   if (leg.kind == "extension") engage(call, leg);
   if (!agent || agent->state != LegState::answered)
     return end_call(call, "failed", "agent_left", "caller");
   (void)media_.stop_playback(agent->endpoint.id);
   connect(call, *agent);
+}
+
+bool CallService::take_originated_answer(Call& call, Leg& leg, const sip::DialogResponse& response,
+                                         const char* side) {
+  if (auto accepted = accept_answer_body(media_, leg, response.body); !accepted) {
+    spdlog::warn("calls: {}: unusable answer from {}: {}", call.uuid, leg.party,
+                 accepted.error().message);
+    leg.state = LegState::answered;
+    leg.final_status = 488;
+    end_call(call, "failed", "sdp_not_acceptable", side);
+    return false;
+  }
+  leg.state = LegState::answered;
+  leg.answered_at = now_ms();
+  leg.final_status = response.status;
+  take_timer(leg, response.timer, false, false);
+  schedule_session_timer(call, leg);
+  return true;
 }
 
 void CallService::report_origination(Call& call, OriginateProgress::Stage stage) {

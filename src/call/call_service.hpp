@@ -250,6 +250,10 @@ class CallService : public sip::CallSignalHandler {
   // call's caller leg, which we started) rang, answered or failed.
   void on_origin_agent_response(Call& call, Leg& leg, const sip::DialogResponse& response);
   void on_dialled_party_response(Call& call, Leg& leg, const sip::DialogResponse& response);
+  // A 2xx on a leg we started: its SDP, the leg answered, its session timer. False when the
+  // SDP is unusable: the call is then ended (488 on the leg, hang-up side `side`).
+  bool take_originated_answer(Call& call, Leg& leg, const sip::DialogResponse& response,
+                              const char* side);
   void report_origination(Call& call, OriginateProgress::Stage stage);
   void arm_ring_timer(Call& call, int seconds);
   // Extension activity: a leg on an extension's phone is busy with the call, or no more.
