@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "store/json_text.hpp"
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 
 namespace hotline::store {
@@ -109,9 +110,7 @@ Status CalendarRepository::update(const IvrCalendar& calendar) {
                         "updated_at = :t WHERE id = :id",
          soci::use(calendar.name), soci::use(calendar.description), soci::use(calendar.definition),
          soci::use(now), soci::use(id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such calendar"};
-    return ok_status();
+    return execute_on_one_row(st, "no such calendar");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -122,9 +121,7 @@ Status CalendarRepository::remove(Id id) {
     soci::session sql(db_.pool());
     long long wanted = id;
     soci::statement st = (sql.prepare << "DELETE FROM calendars WHERE id = :id", soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such calendar"};
-    return ok_status();
+    return execute_on_one_row(st, "no such calendar");
   } catch (const std::exception& e) {
     return database_error(e);
   }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 
 namespace hotline::store {
@@ -254,9 +255,7 @@ Status CallRepository::update(const CallRecord& call) {
          soci::use(p.caller_jitter, p.caller_jitter_ind),
          soci::use(p.callee_loss, p.callee_loss_ind),
          soci::use(p.callee_jitter, p.callee_jitter_ind), soci::use(p.legs), soci::use(p.id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such call"};
-    return ok_status();
+    return execute_on_one_row(st, "no such call");
   } catch (const std::exception& e) {
     return database_error(e);
   }

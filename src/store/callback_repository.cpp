@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 #include "store/soci_optional.hpp"
 
@@ -103,9 +104,7 @@ Status CallbackRepository::dialling(Id id, std::optional<Id> agent_id,
                         "agent_id = :a, callback_call_uuid = :u, updated_at = :t WHERE id = :id",
          soci::use(agent.value, agent.ind), soci::use(callback_call_uuid), soci::use(now),
          soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such callback"};
-    return ok_status();
+    return execute_on_one_row(st, "no such callback");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -119,9 +118,7 @@ Status CallbackRepository::taken_by(Id id, Id agent_id) {
     soci::statement st = (sql.prepare << "UPDATE callbacks SET agent_id = :a, updated_at = :t "
                                          "WHERE id = :id",
                           soci::use(agent), soci::use(now), soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such callback"};
-    return ok_status();
+    return execute_on_one_row(st, "no such callback");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -135,9 +132,7 @@ Status CallbackRepository::finish(Id id, const std::string& status, const std::s
     soci::statement st = (sql.prepare << "UPDATE callbacks SET status = :s, outcome = :o, "
                                          "updated_at = :t WHERE id = :id",
                           soci::use(status), soci::use(outcome), soci::use(now), soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such callback"};
-    return ok_status();
+    return execute_on_one_row(st, "no such callback");
   } catch (const std::exception& e) {
     return database_error(e);
   }

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "store/json_text.hpp"
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 
 namespace hotline::store {
@@ -116,9 +117,7 @@ Status DataSourceRepository::update(const DataSource& source) {
                         "enabled = :e, updated_at = :t WHERE id = :id",
          soci::use(source.name), soci::use(source.kind), soci::use(source.config),
          soci::use(enabled), soci::use(now), soci::use(id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such data source"};
-    return ok_status();
+    return execute_on_one_row(st, "no such data source");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -130,9 +129,7 @@ Status DataSourceRepository::remove(Id id) {
     long long wanted = id;
     soci::statement st =
         (sql.prepare << "DELETE FROM data_sources WHERE id = :id", soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such data source"};
-    return ok_status();
+    return execute_on_one_row(st, "no such data source");
   } catch (const std::exception& e) {
     return database_error(e);
   }

@@ -1,4 +1,5 @@
 #include "store/inbound_route_repository.hpp"
+#include "store/one_row_update.hpp"
 
 #include <soci/soci.h>
 
@@ -101,9 +102,7 @@ Status InboundRouteRepository::update(const InboundRoute& route) {
          soci::use(route.number), soci::use(route.destination_type), soci::use(route.destination),
          soci::use(record), soci::use(enabled), soci::use(route.description), soci::use(now),
          soci::use(id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such inbound route"};
-    return ok_status();
+    return execute_on_one_row(st, "no such inbound route");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -115,9 +114,7 @@ Status InboundRouteRepository::remove(Id id) {
     long long wanted = id;
     soci::statement st =
         (sql.prepare << "DELETE FROM inbound_routes WHERE id = :id", soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such inbound route"};
-    return ok_status();
+    return execute_on_one_row(st, "no such inbound route");
   } catch (const std::exception& e) {
     return database_error(e);
   }

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "store/json_text.hpp"
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 #include "store/soci_optional.hpp"
 
@@ -221,9 +222,7 @@ Status IvrFlowRepository::save_draft(Id id, const std::string& graph, std::optio
                                          "draft_updated_by = :b, updated_at = :t2 WHERE id = :id",
                           soci::use(graph), soci::use(now), soci::use(user.value, user.ind),
                           soci::use(now), soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such flow"};
-    return ok_status();
+    return execute_on_one_row(st, "no such flow");
   } catch (const std::exception& e) {
     return database_error(e);
   }

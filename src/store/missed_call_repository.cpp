@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 #include "store/soci_optional.hpp"
 
@@ -120,9 +121,7 @@ Status MissedCallRepository::update_status(Id id, const std::string& status,
                         "note = :n, updated_at = :t WHERE id = :id",
          soci::use(status), soci::use(by.value, by.ind), soci::use(now), soci::use(note),
          soci::use(now), soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such missed call"};
-    return ok_status();
+    return execute_on_one_row(st, "no such missed call");
   } catch (const std::exception& e) {
     return database_error(e);
   }

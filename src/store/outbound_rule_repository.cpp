@@ -1,4 +1,5 @@
 #include "store/outbound_rule_repository.hpp"
+#include "store/one_row_update.hpp"
 
 #include <soci/soci.h>
 
@@ -123,9 +124,7 @@ Status OutboundRuleRepository::update(const OutboundRule& rule) {
          soci::use(rule.name), soci::use(rule.pattern), soci::use(trunk_id),
          soci::use(rule.strip_digits), soci::use(rule.prepend), soci::use(rule.priority),
          soci::use(enabled), soci::use(now), soci::use(id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such outbound rule"};
-    return ok_status();
+    return execute_on_one_row(st, "no such outbound rule");
   } catch (const std::exception& e) {
     return rule_write_error(e);
   }
@@ -137,9 +136,7 @@ Status OutboundRuleRepository::remove(Id id) {
     long long wanted = id;
     soci::statement st =
         (sql.prepare << "DELETE FROM outbound_rules WHERE id = :id", soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such outbound rule"};
-    return ok_status();
+    return execute_on_one_row(st, "no such outbound rule");
   } catch (const std::exception& e) {
     return database_error(e);
   }

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 #include "store/soci_optional.hpp"
 
@@ -127,9 +128,7 @@ Status PromptRepository::update(const Prompt& prompt) {
          soci::use(prompt.name), soci::use(prompt.kind), soci::use(prompt.text),
          soci::use(prompt.file), soci::use(duration_ms), soci::use(prompt.sha256), soci::use(now),
          soci::use(id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such prompt"};
-    return ok_status();
+    return execute_on_one_row(st, "no such prompt");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -140,9 +139,7 @@ Status PromptRepository::remove(Id id) {
     soci::session sql(db_.pool());
     long long wanted = id;
     soci::statement st = (sql.prepare << "DELETE FROM prompts WHERE id = :id", soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such prompt"};
-    return ok_status();
+    return execute_on_one_row(st, "no such prompt");
   } catch (const std::exception& e) {
     return database_error(e);
   }

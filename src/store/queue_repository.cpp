@@ -1,4 +1,5 @@
 #include "store/queue_repository.hpp"
+#include "store/one_row_update.hpp"
 
 #include <soci/soci.h>
 
@@ -166,9 +167,7 @@ Status QueueRepository::update(const Queue& q) {
          soci::use(announce_wait), soci::use(q.callback_key), soci::use(q.service_level_seconds),
          soci::use(q.service_level_target), soci::use(q.warn_wait_seconds),
          soci::use(q.alert_wait_seconds), soci::use(enabled), soci::use(now), soci::use(id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such queue"};
-    return ok_status();
+    return execute_on_one_row(st, "no such queue");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -262,9 +261,7 @@ Status QueueRepository::update_reason(const NotReadyReason& reason) {
         (sql.prepare << "UPDATE not_ready_reasons SET name = :n, sort_order = "
                         ":s, enabled = :e WHERE id = :id",
          soci::use(reason.name), soci::use(reason.sort_order), soci::use(enabled), soci::use(id));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such reason"};
-    return ok_status();
+    return execute_on_one_row(st, "no such reason");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -276,9 +273,7 @@ Status QueueRepository::remove_reason(Id id) {
     long long wanted = id;
     soci::statement st =
         (sql.prepare << "DELETE FROM not_ready_reasons WHERE id = :id", soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such reason"};
-    return ok_status();
+    return execute_on_one_row(st, "no such reason");
   } catch (const std::exception& e) {
     return database_error(e);
   }

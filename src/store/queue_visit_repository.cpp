@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "store/one_row_update.hpp"
 #include "store/soci_optional.hpp"
 
 namespace hotline::store {
@@ -81,9 +82,7 @@ Status QueueVisitRepository::leave(Id id, EpochMs left_at, const std::string& ou
                         "wait_ms = :w, offers = :n WHERE id = :id",
          soci::use(left), soci::use(outcome), soci::use(agent.value, agent.ind), soci::use(wait),
          soci::use(offers), soci::use(wanted));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such queue visit"};
-    return ok_status();
+    return execute_on_one_row(st, "no such queue visit");
   } catch (const std::exception& e) {
     return database_error(e);
   }

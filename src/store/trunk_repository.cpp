@@ -1,4 +1,5 @@
 #include "store/trunk_repository.hpp"
+#include "store/one_row_update.hpp"
 
 #include <soci/soci.h>
 
@@ -188,9 +189,7 @@ Status TrunkRepository::update(const Trunk& trunk) {
                (new_password ? "password_sealed = :pw, " : "") +
                "register_expires = :r, updated_at = :t WHERE id = :id");
     st.define_and_bind();
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such trunk"};
-    return ok_status();
+    return execute_on_one_row(st, "no such trunk");
   } catch (const std::exception& e) {
     return database_error(e);
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "store/one_row_update.hpp"
 #include "store/query_params.hpp"
 
 namespace hotline::store {
@@ -255,9 +256,7 @@ Status UserRepository::set_password(Id id, const std::string& password_hash) {
         (sql.prepare << "UPDATE users SET password_hash = :h, password_changed_at = :t, "
                         "updated_at = :t2 WHERE id = :id",
          soci::use(password_hash), soci::use(now), soci::use(now), soci::use(uid));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such user"};
-    return ok_status();
+    return execute_on_one_row(st, "no such user");
   } catch (const std::exception& e) {
     return database_error(e);
   }
@@ -304,9 +303,7 @@ Status UserRepository::unlock(Id id) {
     soci::statement st = (sql.prepare << "UPDATE users SET failed_logins = 0, locked_until = NULL "
                                          "WHERE id = :id",
                           soci::use(uid));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error{"not_found", "no such user"};
-    return ok_status();
+    return execute_on_one_row(st, "no such user");
   } catch (const std::exception& e) {
     return database_error(e);
   }
